@@ -1,0 +1,205 @@
+"""The ``kit`` command: a thin layer over the library; ``--json`` prints the library's result."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kit.errors import KitError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 error, 2 usage)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="kit",
+        description="supervision-kit: run big-data legal supervision models on sample data.",
+    )
+    sub = p.add_subparsers(metavar="COMMAND")
+
+    ds = sub.add_parser("datasets", help="list, validate or generate sample datasets")
+    ds_sub = ds.add_subparsers(metavar="ACTION")
+    a = ds_sub.add_parser("list", help="list the sample datasets")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    a.set_defaults(func=_datasets_list)
+    a = ds_sub.add_parser("validate", help="check a dataset against its datapackage.json")
+    a.add_argument("dataset", help="dataset name or folder")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    a.set_defaults(func=_datasets_validate)
+    a = ds_sub.add_parser("generate", help="write a dataset from its seeded generator")
+    a.add_argument("name", choices=["social_security"])
+    a.add_argument("--out", required=True, help="folder to write into")
+    a.add_argument("--seed", type=int, default=None, help="random seed (default: the sample's)")
+    a.set_defaults(func=_datasets_generate)
+
+    md = sub.add_parser("models", help="list or show library models")
+    md_sub = md.add_subparsers(metavar="ACTION")
+    a = md_sub.add_parser("list", help="list the library models")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    a.set_defaults(func=_models_list)
+    a = md_sub.add_parser("show", help="show one model's spec")
+    a.add_argument("model", help="model id, e.g. SS01")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    a.set_defaults(func=_models_show)
+
+    r = sub.add_parser("run", help="run a model and write its clues")
+    r.add_argument("model", help="model id (SS01) or path to a model YAML file")
+    r.add_argument("--dataset", default="", help="dataset name or folder (default: the model's)")
+    r.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    r.add_argument("--out", help="write the clues to this CSV file")
+    r.add_argument("--no-mask", action="store_true", help="write identifiers unmasked")
+    r.add_argument("--capacity", type=int, default=50, help="review capacity for precision@k")
+    r.add_argument("--json", action="store_true", help="print JSON")
+    r.set_defaults(func=_run)
+
+    d = sub.add_parser("demo", help="run every model and write reports/index.html")
+    d.add_argument("--out", default="reports", help="report folder (default: reports)")
+    d.add_argument("--json", action="store_true", help="print JSON")
+    d.set_defaults(func=_demo)
+    return p
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _datasets_list(args: argparse.Namespace) -> int:
+    from kit.datasets import list_datasets
+
+    found = list_datasets()
+    if args.json:
+        _print_json(found)
+    for d in [] if args.json else found:
+        truth = "with truth" if d["has_truth"] else "no truth"
+        print(f"{d['name']:<18} {d['title']} ({d['title_zh']}); {len(d['tables'])} tables, {truth}")
+    return 0
+
+
+def _datasets_validate(args: argparse.Namespace) -> int:
+    from kit.datasets import load
+
+    ds = load(args.dataset)
+    rows = {name: len(t) for name, t in ds.tables.items()}
+    if args.json:
+        _print_json({"dataset": ds.name, "valid": True, "rows": rows})
+    else:
+        print(f"{ds.name}: valid ({', '.join(f'{k} {v:,}' for k, v in rows.items())})")
+    return 0
+
+
+def _datasets_generate(args: argparse.Namespace) -> int:
+    from kit.datasets import social_security
+
+    kwargs = {} if args.seed is None else {"seed": args.seed}
+    social_security.write(Path(args.out), **kwargs)
+    print(f"wrote {args.name} to {args.out}")
+    return 0
+
+
+def _spec_dict(spec: Any) -> dict[str, Any]:
+    return {
+        "id": spec.id,
+        "version": spec.version,
+        "name": spec.name,
+        "field": spec.field,
+        "dataset": spec.dataset,
+        "pattern": spec.pattern,
+        "sources": list(spec.sources),
+        "params": {
+            n: {"type": p.type, "default": p.default, "help": p.help}
+            for n, p in spec.params.items()
+        },
+        "legal_basis": list(spec.legal_basis),
+        "spec_hash": spec.hash,
+    }
+
+
+def _models_list(args: argparse.Namespace) -> int:
+    from kit.models import list_models
+
+    specs = list_models()
+    if args.json:
+        _print_json([_spec_dict(s) for s in specs])
+        return 0
+    for s in specs:
+        print(f"{s.id:<6} v{s.version}  {s.field:<18} {s.name['en']} ({s.name.get('zh', '')})")
+    return 0
+
+
+def _models_show(args: argparse.Namespace) -> int:
+    from kit.models import get
+
+    spec = get(args.model)
+    if args.json:
+        _print_json({**_spec_dict(spec), "sql": spec.sql})
+        return 0
+    print(f"{spec.id} v{spec.version}: {spec.name['en']} ({spec.name.get('zh', '')})")
+    print(f"field: {spec.field}; pattern: {spec.pattern}; sources: {', '.join(spec.sources)}")
+    for n, p in spec.params.items():
+        print(f"  param {n} = {p.default!r} ({p.type}): {p.help}")
+    print(spec.sql)
+    return 0
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise KitError(f"--param {pair!r}: write NAME=VALUE, e.g. --param grace_days=30.")
+        params[name.strip()] = value.strip()
+    return params
+
+
+def _run(args: argparse.Namespace) -> int:
+    import kit
+    from kit.models import ModelSpec
+
+    is_file = args.model.endswith((".yaml", ".yml"))
+    spec = ModelSpec.from_yaml(args.model) if is_file else kit.models.get(args.model)
+    dataset = kit.datasets.load(args.dataset or spec.dataset)
+    clues = kit.run(spec, dataset, params=_parse_params(args.param))
+    ev = kit.evaluate(clues, dataset.truth, args.capacity) if dataset.truth is not None else None
+    if args.out:
+        clues.save(args.out, masked=not args.no_mask)
+    if args.json:
+        _print_json({"run": clues.info, "evaluation": ev.to_dict() if ev else None})
+        return 0
+    print(ev.summary() if ev else f"{spec.id}: {len(clues):,} clues (no truth to evaluate)")
+    if args.out:
+        masked = "unmasked" if args.no_mask else "identifiers masked"
+        print(f"clues written to {args.out} ({masked})")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from kit.docs import build_demo
+
+    index, results = build_demo(args.out)
+    if args.json:
+        _print_json({"index": str(index), "models": [r.evaluation.to_dict() for r in results]})
+        return 0
+    for r in results:
+        print(r.evaluation.summary())
+    print(f"report written to {index}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,219 @@
+"""The Dataset: a validated Data Package of agency tables, its metadata and its ground truth."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kit.datasets.validate import read_resource
+from kit.errors import DataError, KitError, Problem
+
+DESCRIPTOR = "datapackage.json"
+TRUTH_DIR = "truth"
+
+
+def datasets_root() -> Path:
+    """Folder holding the sample datasets.
+
+    ``KIT_DATASETS`` overrides it; by default it is the ``datasets/`` folder of the repository
+    that holds this package.
+    """
+    env = os.environ.get("KIT_DATASETS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "datasets"
+
+
+@dataclass
+class Dataset:
+    """A loaded, validated dataset.
+
+    Attributes
+    ----------
+    name : str
+        Data Package name, e.g. ``social_security``.
+    path : Path
+        Folder the dataset was read from.
+    meta : dict
+        The Data Package descriptor (``datapackage.json``).
+    tables : dict of str to DataFrame
+        One typed table per resource.
+    truth : DataFrame or None
+        Ground truth of planted cases and traps (``truth/truth.csv``), ``None`` for hidden data.
+    fingerprint : str
+        SHA-256 over the descriptor and every file, so runs can name the exact data they used.
+    """
+
+    name: str
+    path: Path
+    meta: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+    truth: pd.DataFrame | None = None
+    fingerprint: str = ""
+    truth_meta: dict[str, Any] | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{k}: {len(v):,}" for k, v in self.tables.items())
+        truth = "with truth" if self.truth is not None else "no truth"
+        return f"<Dataset {self.name} ({sizes}; {truth})>"
+
+    def resource(self, table: str) -> dict[str, Any]:
+        """Descriptor of one table; raises ``KitError`` naming the tables there are."""
+        for res in self.meta.get("resources", []):
+            if res["name"] == table:
+                return res
+        known = ", ".join(self.tables)
+        raise KitError(f"Dataset {self.name!r} has no table {table!r}. Tables: {known}.")
+
+    def field(self, table: str, column: str) -> dict[str, Any]:
+        """Descriptor of one column (type, unit, English and Chinese description, personal flag)."""
+        for fld in self.resource(table)["schema"]["fields"]:
+            if fld["name"] == column:
+                return fld
+        raise KitError(f"Table {table!r} of dataset {self.name!r} has no column {column!r}.")
+
+    def mask_columns(self, table: str) -> dict[str, str]:
+        """Columns of ``table`` holding personal data, mapped to how they are masked."""
+        fields = self.resource(table)["schema"]["fields"]
+        return {f["name"]: f["kit:mask"] for f in fields if f.get("kit:mask")}
+
+    def preview(self, table: str, n: int = 5) -> pd.DataFrame:
+        """First ``n`` rows of a table with identifiers and names masked (for display)."""
+        from kit.mask import mask_frame
+
+        return mask_frame(self.tables[table].head(n), self.mask_columns(table))
+
+    def describe(self) -> pd.DataFrame:
+        """One row per table: rows, columns and the English and Chinese titles."""
+        rows = []
+        for res in self.meta.get("resources", []):
+            frame = self.tables[res["name"]]
+            rows.append(
+                {
+                    "table": res["name"],
+                    "title": res.get("title", ""),
+                    "title_zh": res.get("title_zh", ""),
+                    "rows": len(frame),
+                    "columns": frame.shape[1],
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def resolve(name_or_path: str | os.PathLike[str]) -> Path:
+    """Folder of a dataset given its name (``social_security``) or a path to its folder."""
+    candidate = Path(name_or_path)
+    if (candidate / DESCRIPTOR).is_file():
+        return candidate
+    named = datasets_root() / str(name_or_path)
+    if (named / DESCRIPTOR).is_file():
+        return named
+    known = ", ".join(d["name"] for d in list_datasets()) or "none"
+    raise KitError(
+        f"No dataset {str(name_or_path)!r}: it is neither a known name (known: {known}) nor a "
+        f"folder containing {DESCRIPTOR}. Fix: check the spelling, or give the dataset folder."
+    )
+
+
+def _read_descriptor(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        problem = Problem(path.name, None, None, f"is not valid JSON ({exc}).", "restore the file")
+        raise DataError([problem]) from exc
+
+
+def _read_package(folder: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame], list[Problem]]:
+    meta = _read_descriptor(folder / DESCRIPTOR)
+    tables: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for res in meta.get("resources", []):
+        frame, found = read_resource(folder, res)
+        tables[res["name"]] = frame
+        problems.extend(found)
+    return meta, tables, problems
+
+
+def _fingerprint(folders: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and path.suffix in {".csv", ".json"}:
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load(name_or_path: str | os.PathLike[str] = "social_security") -> Dataset:
+    """Load a dataset and check every file against its Data Package descriptor.
+
+    Parameters
+    ----------
+    name_or_path : str or path-like
+        A sample dataset's name (see :func:`list_datasets`) or a folder with ``datapackage.json``.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataError
+        Listing every problem found (file, row, column, bad value and fix); nothing is loaded.
+
+    Examples
+    --------
+    >>> ds = load("social_security")
+    >>> sorted(ds.tables)[:2]
+    ['deaths', 'pension_payments']
+    """
+    folder = resolve(name_or_path)
+    meta, tables, problems = _read_package(folder)
+    truth = truth_meta = None
+    folders = [folder]
+    truth_dir = folder / TRUTH_DIR
+    if (truth_dir / DESCRIPTOR).is_file():
+        truth_meta, truth_tables, truth_problems = _read_package(truth_dir)
+        problems += [
+            Problem(f"{TRUTH_DIR}/{p.file}", p.row, p.column, p.message, p.fix)
+            for p in truth_problems
+        ]
+        truth = truth_tables.get("truth")
+        folders.append(truth_dir)
+    if problems:
+        raise DataError(problems)
+    return Dataset(
+        name=meta.get("name", folder.name),
+        path=folder,
+        meta=meta,
+        tables=tables,
+        truth=truth,
+        fingerprint=_fingerprint(folders),
+        truth_meta=truth_meta,
+    )
+
+
+def list_datasets() -> list[dict[str, Any]]:
+    """The sample datasets shipped with the kit: name, titles, tables and whether truth is there."""
+    root = datasets_root()
+    found = []
+    if not root.is_dir():
+        return found
+    for folder in sorted(p for p in root.iterdir() if (p / DESCRIPTOR).is_file()):
+        meta = _read_descriptor(folder / DESCRIPTOR)
+        found.append(
+            {
+                "name": meta.get("name", folder.name),
+                "title": meta.get("title", ""),
+                "title_zh": meta.get("title_zh", ""),
+                "tables": [r["name"] for r in meta.get("resources", [])],
+                "has_truth": (folder / TRUTH_DIR / DESCRIPTOR).is_file(),
+            }
+        )
+    return found

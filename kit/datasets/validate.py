@@ -1,0 +1,186 @@
+"""Read a CSV resource of a Data Package and check it against its schema.
+
+The descriptor (``datapackage.json``) follows the Frictionless Data Package standard, so other
+tools can read it too; the checks here are vectorised with pandas so that a 100,000-row table is
+validated in well under a second, and every problem is reported with file, row, column and fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kit import ids
+from kit.errors import Problem
+
+#: Frictionless field types the kit understands, with the format users must write.
+TYPE_HINTS = {
+    "integer": "a whole number such as 12",
+    "number": "a number such as 2850.00 (a dot for decimals, no thousands separator)",
+    "date": "a date written YYYY-MM-DD, such as 2024-03-15",
+    "yearmonth": "a month written YYYY-MM, such as 2024-03",
+    "boolean": "true or false",
+    "string": "text",
+}
+
+_YEARMONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+_BOOLEANS = {"true": True, "false": False}
+_MAX_PER_COLUMN = 50  # problems kept per column; the count of the rest is reported
+
+
+def read_resource(base: Path, resource: dict[str, Any]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read one tabular resource and check it against its schema.
+
+    Parameters
+    ----------
+    base : Path
+        Folder holding ``datapackage.json``; the resource path is relative to it.
+    resource : dict
+        The resource descriptor (``name``, ``path``, ``schema``).
+
+    Returns
+    -------
+    frame : DataFrame
+        Typed table: dates as ``datetime64``, numbers as ``float64``, integers as ``Int64``,
+        booleans as ``bool``, text as strings with empty cells missing.
+    problems : list of Problem
+        Everything wrong with the file; empty when the file is valid.
+    """
+    rel = str(resource["path"])
+    path = base / rel
+    if not path.is_file():
+        fix = f"put the file at {rel} inside the dataset folder, or regenerate the dataset"
+        return pd.DataFrame(), [Problem(rel, None, None, "the file is missing.", fix)]
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        fix = "save the file as UTF-8 CSV with a header row and one value per column"
+        return pd.DataFrame(), [Problem(rel, None, None, f"cannot be read as CSV ({exc}).", fix)]
+
+    fields = resource["schema"]["fields"]
+    declared = [f["name"] for f in fields]
+    problems = _check_columns(rel, list(raw.columns), declared)
+    key = resource["schema"].get("primaryKey")
+    typed: dict[str, pd.Series] = {}
+    for field in fields:
+        name = field["name"]
+        if name not in raw.columns:
+            continue
+        if key in (name, [name]):  # a one-column primary key must be unique and present
+            extra = {"required": True, "unique": True}
+            field = {**field, "constraints": {**field.get("constraints", {}), **extra}}
+        series, found = _check_field(rel, raw[name].str.strip(), field)
+        typed[name] = series
+        problems.extend(found)
+    frame = pd.DataFrame(typed, index=raw.index)
+    problems.extend(_check_primary_key(rel, frame, key))
+    return frame, problems
+
+
+def _check_columns(rel: str, present: list[str], declared: list[str]) -> list[Problem]:
+    problems = []
+    for name in declared:
+        if name not in present:
+            fix = f"add a column named {name!r} (see datapackage.json for its meaning and type)"
+            problems.append(Problem(rel, None, name, "this column is missing.", fix))
+    for name in present:
+        if name not in declared:
+            fix = "remove the column, or describe it in datapackage.json"
+            problems.append(Problem(rel, None, name, "this column is not described.", fix))
+    return problems
+
+
+def _rows(mask: pd.Series) -> list[int]:
+    """1-based data row numbers where ``mask`` is true."""
+    return [int(i) + 1 for i in mask[mask].index[: _MAX_PER_COLUMN + 1]]
+
+
+def _report(
+    rel: str, name: str, mask: pd.Series, values: pd.Series, what: str, fix: str
+) -> list[Problem]:
+    rows = _rows(mask)
+    problems = [
+        Problem(rel, row, name, f"{values.iloc[row - 1]!r} {what}.", fix)
+        for row in rows[:_MAX_PER_COLUMN]
+    ]
+    extra = int(mask.sum()) - len(problems)
+    if extra > 0:
+        problems.append(
+            Problem(rel, None, name, f"{extra} more row(s) with the same problem.", fix)
+        )
+    return problems
+
+
+def _check_field(rel: str, text: pd.Series, field: dict[str, Any]) -> tuple[pd.Series, list]:
+    name, kind = field["name"], field.get("type", "string")
+    constraints = field.get("constraints", {})
+    empty = text == ""
+    problems: list[Problem] = []
+    if constraints.get("required"):
+        for row in _rows(empty)[:_MAX_PER_COLUMN]:
+            fix = f"fill in {name} ({TYPE_HINTS.get(kind, 'a value')})"
+            problems.append(Problem(rel, row, name, "the value is empty but required.", fix))
+    typed, bad = _convert(text, kind)
+    bad &= ~empty
+    if bad.any():
+        what = f"is not {TYPE_HINTS.get(kind, kind)}"
+        problems += _report(rel, name, bad, text, what, f"write {TYPE_HINTS.get(kind, kind)}")
+    ok = ~empty & ~bad
+    if "enum" in constraints:
+        allowed = [str(v) for v in constraints["enum"]]
+        wrong = ok & ~text.isin(allowed)
+        what = f"is not one of the allowed values ({', '.join(allowed)})"
+        problems += _report(rel, name, wrong, text, what, "use one of the allowed values")
+    if "pattern" in constraints:
+        wrong = ok & ~text.str.fullmatch(constraints["pattern"])
+        what = f"does not have the expected form (pattern {constraints['pattern']})"
+        problems += _report(rel, name, wrong, text, what, "correct the value")
+    if field.get("kit:identifier") == "ric":
+        wrong = ok & ~ids.is_valid_series(text)
+        what = "is not a valid resident ID number (居民身份证号码)"
+        fix = (
+            "check the 18 characters against the source record (the last one is a check character)"
+        )
+        problems += _report(rel, name, wrong, text, what, fix)
+    if constraints.get("unique"):
+        dup = ok & text.duplicated(keep="first")
+        problems += _report(
+            rel, name, dup, text, "appears more than once", "keep one row per value"
+        )
+    return typed, problems
+
+
+def _convert(text: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
+    """Convert text to the field type; return the typed series and a mask of bad cells."""
+    empty = text == ""
+    if kind == "integer":
+        num = pd.to_numeric(text.where(~empty), errors="coerce")
+        bad = num.isna() | (num.notna() & (num % 1 != 0))
+        return num.round().astype("Int64").where(~bad), bad & ~empty
+    if kind == "number":
+        num = pd.to_numeric(text.where(~empty), errors="coerce")
+        return num.astype("float64"), num.isna() & ~empty
+    if kind == "date":
+        dates = pd.to_datetime(text.where(~empty), format="%Y-%m-%d", errors="coerce")
+        return dates.astype("datetime64[s]"), dates.isna() & ~empty
+    if kind == "yearmonth":
+        bad = ~text.str.fullmatch(_YEARMONTH) & ~empty
+        return text.where(~empty), bad
+    if kind == "boolean":
+        low = text.str.lower()
+        bad = ~low.isin(list(_BOOLEANS)) & ~empty
+        return low.map(_BOOLEANS).fillna(False).astype(bool), bad
+    return text.where(~empty), pd.Series(False, index=text.index)
+
+
+def _check_primary_key(rel: str, frame: pd.DataFrame, key: Any) -> list[Problem]:
+    if not key or frame.empty:
+        return []
+    cols = [key] if isinstance(key, str) else list(key)
+    if len(cols) < 2 or not all(c in frame.columns for c in cols):
+        return []  # one-column keys are checked as unique fields
+    dup = frame.duplicated(subset=cols, keep="first")
+    fix = f"keep one row per ({', '.join(cols)})"
+    return [Problem(rel, row, None, "duplicates an earlier row's key.", fix) for row in _rows(dup)]

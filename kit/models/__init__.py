@@ -1,0 +1,8 @@
+"""Supervision models (监督模型): specs, the library, and running them into clues."""
+
+from kit.models.clues import CLUE_COLUMNS, Clues
+from kit.models.library import get, list_models
+from kit.models.run import run
+from kit.models.spec import ModelSpec, Param
+
+__all__ = ["CLUE_COLUMNS", "Clues", "ModelSpec", "Param", "get", "list_models", "run"]

@@ -1,0 +1,119 @@
+"""Clues (线索): the rows a model flags for human review, in a fixed order, with run information."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kit.mask import mask_frame
+
+#: Leading columns of every clue table, in this order.
+CLUE_COLUMNS = (
+    "model_id",
+    "clue_id",
+    "subject_type",
+    "subject_id",
+    "subject_name",
+    "region_code",
+    "period_start",
+    "period_end",
+    "amount_involved",
+    "evidence",
+)
+#: Chinese labels of the leading columns, for reports and exports.
+CLUE_LABELS_ZH = {
+    "model_id": "模型编号",
+    "clue_id": "线索编号",
+    "subject_type": "对象类型",
+    "subject_id": "对象标识",
+    "subject_name": "对象名称",
+    "region_code": "行政区划代码",
+    "period_start": "起始日期",
+    "period_end": "截止日期",
+    "amount_involved": "涉及金额（元）",
+    "evidence": "线索依据",
+    "evidence_zh": "线索依据（中文）",
+}
+#: How identifying columns are masked, by subject type.
+SUBJECT_MASKS = {"person": {"subject_id": "id", "subject_name": "name"}}
+
+
+@dataclass
+class Clues:
+    """The clues of one model run.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        One row per clue: the leading columns of :data:`CLUE_COLUMNS`, then model-specific ones,
+        ordered by amount involved (largest first), then subject and period.
+    info : dict
+        How the clues were made: model id, version and spec hash, parameters, dataset and its
+        fingerprint, engine, run id (stable for the same model, parameters and data), seconds.
+    """
+
+    frame: pd.DataFrame
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __repr__(self) -> str:
+        return f"<Clues {self.info.get('model_id')}: {len(self)} clue(s), run {self.run_id}>"
+
+    @property
+    def run_id(self) -> str:
+        """Stable id of this run: the same model, parameters and data give the same id."""
+        return str(self.info.get("run_id", ""))
+
+    @property
+    def total_amount(self) -> float:
+        """Sum of ``amount_involved`` over all clues (yuan)."""
+        return round(float(self.frame["amount_involved"].sum()), 2)
+
+    def to_frame(self, masked: bool = True, lang: str = "en") -> pd.DataFrame:
+        """The clue table, masked by default; ``lang="zh"`` gives Chinese column labels."""
+        out = self.frame.copy()
+        if masked:
+            out = mask_frame(out, self._mask_columns())
+        if lang == "zh":
+            out = out.rename(columns=CLUE_LABELS_ZH)
+        return out
+
+    def _mask_columns(self) -> dict[str, str]:
+        subject = str(self.info.get("subject_type", "person"))
+        return SUBJECT_MASKS.get(subject, {"subject_name": "name"})
+
+    def head(self, n: int = 5, masked: bool = True) -> pd.DataFrame:
+        """First ``n`` clues (masked by default), for display."""
+        return self.to_frame(masked=masked).head(n)
+
+    def save(self, path: str | os.PathLike[str], masked: bool = True, lang: str = "en") -> Path:
+        """Write the clues as UTF-8 CSV (masked by default) through a temporary file.
+
+        The file appears complete or not at all.
+        """
+        path = Path(path)
+        frame = self.to_frame(masked=masked, lang=lang)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8-sig" if lang == "zh" else "utf-8") as fh:
+                frame.to_csv(fh, index=False, date_format="%Y-%m-%d", float_format="%.2f")
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    def _repr_html_(self) -> str:
+        head = (
+            f"<p><b>{self.info.get('model_id')}</b>: {len(self):,} clue(s), "
+            f"{self.total_amount:,.2f} yuan involved; identifiers masked.</p>"
+        )
+        return head + self.to_frame(masked=True).head(10).to_html(index=False)

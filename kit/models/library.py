@@ -1,0 +1,34 @@
+"""The model library: one YAML file per model in ``kit/models/library/``."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from kit.errors import SpecError
+from kit.models.spec import ModelSpec
+
+LIBRARY = Path(__file__).resolve().parent / "library"
+
+
+@cache
+def _load_all() -> dict[str, ModelSpec]:
+    specs = {}
+    for path in sorted(LIBRARY.glob("*.yaml")):
+        spec = ModelSpec.from_yaml(path)
+        specs[spec.id] = spec
+    return specs
+
+
+def get(model_id: str) -> ModelSpec:
+    """A library model by id (``"SS01"``); the error lists the ids there are."""
+    specs = _load_all()
+    key = model_id.strip().upper()
+    if key not in specs:
+        raise SpecError(f"No model {model_id!r} in the library. Models: {', '.join(specs)}.")
+    return specs[key]
+
+
+def list_models() -> list[ModelSpec]:
+    """Every library model, ordered by id."""
+    return list(_load_all().values())

@@ -1,0 +1,141 @@
+"""Run a model over a dataset on an engine and shape the result into standard clues."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from typing import Any
+
+import pandas as pd
+
+from kit.datasets import Dataset
+from kit.datasets import load as load_dataset
+from kit.engine import Engine, get_engine
+from kit.errors import EngineError, SpecError
+from kit.models.clues import CLUE_COLUMNS, Clues
+from kit.models.library import get
+from kit.models.spec import ModelSpec
+
+_REQUIRED_SQL_COLUMNS = ("subject_id", "period_start", "period_end", "amount_involved")
+
+
+def run(
+    spec: ModelSpec | str,
+    dataset: Dataset | str = "",
+    params: dict[str, Any] | None = None,
+    engine: Engine | str | None = None,
+) -> Clues:
+    """Run a supervision model and return its clues.
+
+    Parameters
+    ----------
+    spec : ModelSpec or str
+        The model, or its id in the library (``"SS01"``).
+    dataset : Dataset or str
+        A loaded dataset, or a dataset name or folder; by default the model's own dataset.
+    params : dict, optional
+        Parameter values overriding the spec's defaults, e.g. ``{"grace_days": 30}``.
+    engine : Engine or str, optional
+        ``"duckdb"`` (default) or an engine object.
+
+    Returns
+    -------
+    Clues
+        Standard leading columns, then the model's own; ordered by amount (largest first),
+        subject and period, so the same input gives the same clues in the same order.
+
+    Examples
+    --------
+    >>> clues = run("SS01", "social_security")
+    >>> list(clues.frame.columns[:4])
+    ['model_id', 'clue_id', 'subject_type', 'subject_id']
+    """
+    spec = get(spec) if isinstance(spec, str) else spec
+    if not isinstance(dataset, Dataset):
+        dataset = load_dataset(dataset or spec.dataset)
+    missing = [t for t in spec.sources if t not in dataset.tables]
+    if missing:
+        raise SpecError(
+            f"{spec.id} reads table(s) {', '.join(missing)}, which dataset {dataset.name!r} "
+            f"does not have (it has {', '.join(dataset.tables)}). Fix: use a dataset with them."
+        )
+    values = spec.resolve_params(params)
+    eng = get_engine(engine)
+    started = time.perf_counter()
+    try:
+        raw = eng.query(spec.render_sql(values), dataset, spec.sources)
+    except EngineError as exc:
+        raise EngineError(f"{spec.id}: {exc}") from exc
+    seconds = time.perf_counter() - started
+    frame = shape_clues(raw, spec)
+    info = {
+        "model_id": spec.id,
+        "version": spec.version,
+        "spec_hash": spec.hash,
+        "subject_type": spec.subject_type,
+        "pattern": spec.pattern,
+        "params": _jsonable(values),
+        "dataset": dataset.name,
+        "dataset_fingerprint": dataset.fingerprint,
+        "engine": eng.name,
+        "run_id": _run_id(spec, values, dataset),
+        "clues": len(frame),
+        "seconds": round(seconds, 3),
+    }
+    return Clues(frame=frame, info=info)
+
+
+def shape_clues(raw: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
+    """Give an engine's result the standard clue columns, types, ids, evidence and order."""
+    missing = [c for c in _REQUIRED_SQL_COLUMNS if c not in raw.columns]
+    if missing:
+        raise SpecError(f"{spec.id}, section sql: the query must return column(s) {missing}.")
+    df = raw.copy()
+    for col in ("period_start", "period_end"):
+        df[col] = pd.to_datetime(df[col]).astype("datetime64[s]")
+    df["amount_involved"] = pd.to_numeric(df["amount_involved"]).astype(float).round(2)
+    df["subject_id"] = df["subject_id"].astype(str)
+    for col in ("subject_name", "region_code"):
+        if col not in df.columns:
+            df[col] = pd.NA
+    df["model_id"] = spec.id
+    df["subject_type"] = spec.subject_type
+    keys = df["subject_id"] + "|" + df["period_start"].dt.strftime("%Y-%m-%d")
+    df["clue_id"] = [_clue_id(spec.id, key) for key in keys]
+    df = df.sort_values(
+        ["amount_involved", "subject_id", "period_start"],
+        ascending=[False, True, True],
+        kind="mergesort",
+    ).reset_index(drop=True)
+    for lang, template in spec.evidence.items():
+        if template:
+            col = "evidence" if lang == "en" else f"evidence_{lang}"
+            df[col] = [_fill(template, row, spec) for row in df.to_dict("records")]
+    if "evidence" not in df.columns:
+        df["evidence"] = ""
+    extra = [c for c in df.columns if c not in CLUE_COLUMNS]
+    return df[list(CLUE_COLUMNS) + extra]
+
+
+def _clue_id(model_id: str, key: str) -> str:
+    digest = hashlib.sha1(f"{model_id}|{key}".encode()).hexdigest()[:12]
+    return f"{model_id}-{digest}"
+
+
+def _fill(template: str, row: dict[str, Any], spec: ModelSpec) -> str:
+    values = {k: (v.date() if isinstance(v, pd.Timestamp) else v) for k, v in row.items()}
+    try:
+        return template.format(**values)
+    except (KeyError, ValueError, IndexError) as exc:
+        raise SpecError(f"{spec.id}, section evidence: cannot fill the template ({exc}).") from exc
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()}
+
+
+def _run_id(spec: ModelSpec, values: dict[str, Any], dataset: Dataset) -> str:
+    payload = json.dumps([spec.hash, _jsonable(values), dataset.fingerprint], sort_keys=True)
+    return f"{spec.id}-{hashlib.sha1(payload.encode()).hexdigest()[:10]}"
