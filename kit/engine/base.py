@@ -61,7 +61,7 @@ def sql(query: str, dataset: Dataset, engine: str | Engine | None = None) -> pd.
     --------
     >>> import kit
     >>> ds = kit.datasets.load("social_security")
-    >>> kit.sql("SELECT count(*) AS n FROM persons", ds)["n"].iloc[0] > 0
-    True
+    >>> kit.sql("SELECT count(*) AS n FROM persons", ds)["n"].tolist()
+    [10000]
     """
     return get_engine(engine).query(query, dataset, list(dataset.tables))

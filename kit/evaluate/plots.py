@@ -36,7 +36,7 @@ def plot_workload(ev: Evaluation, ax: Any = None) -> Any:
     ax.set_xlabel("clues reviewed")
     ax.set_ylabel("cases found")
     ax.set_title(f"{ev.model_id}: review workload")
-    ax.set_xlim(0, n)
+    ax.set_xlim(0, max(n, ev.capacity) * 1.02)
     ax.set_ylim(0, max(ev.n_cases, 1) * 1.1)
     ax.legend(loc="lower right", fontsize="small")
     return ax
