@@ -42,10 +42,24 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("dataset", help="dataset name or folder")
     a.add_argument("--json", action="store_true", help="print JSON")
     a.set_defaults(func=_datasets_validate)
-    a = ds_sub.add_parser("generate", help="write a dataset from its seeded generator")
-    a.add_argument("name", choices=["social_security"])
-    a.add_argument("--out", required=True, help="folder to write into")
-    a.add_argument("--seed", type=int, default=None, help="random seed (default: the sample's)")
+    a = ds_sub.add_parser("describe", help="tables and planted cases and traps of a dataset")
+    a.add_argument("dataset", help="dataset name or folder")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    a.set_defaults(func=_datasets_describe)
+    a = ds_sub.add_parser("calibrate", help="generated distributions beside their references")
+    a.add_argument("field", help="social_security, medical_insurance or environment")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    a.set_defaults(func=_datasets_calibrate)
+    a = ds_sub.add_parser("generate", help="write a field's data from its seeded generator")
+    a.add_argument("field", help="social_security, medical_insurance or environment")
+    a.add_argument("--out", required=True, help="folder to write (replaced when done)")
+    a.add_argument("--scale", default="county", help="county, city or province (default county)")
+    a.add_argument("--persons", type=int, default=None, help="number of persons (overrides scale)")
+    a.add_argument("--seed", type=int, default=None, help="the world's seed (default: committed)")
+    a.add_argument("--format", default="csv", choices=["csv", "parquet"], help="file format")
+    a.add_argument("--chunk", type=int, default=250_000, help="persons per chunk (memory bound)")
+    a.add_argument("--no-progress", action="store_true", help="no progress bar")
+    a.add_argument("--json", action="store_true", help="print JSON")
     a.set_defaults(func=_datasets_generate)
 
     md = sub.add_parser("models", help="list or show library models")
@@ -104,12 +118,68 @@ def _datasets_validate(args: argparse.Namespace) -> int:
 
 
 def _datasets_generate(args: argparse.Namespace) -> int:
-    from kit.datasets import social_security
+    from kit.datasets.generators import write
 
-    kwargs = {} if args.seed is None else {"seed": args.seed}
-    social_security.write(Path(args.out), **kwargs)
-    print(f"wrote {args.name} to {args.out}")
+    report = write(
+        args.field,
+        Path(args.out),
+        scale=args.scale,
+        n_persons=args.persons,
+        seed=args.seed,
+        fmt=args.format,
+        progress=not args.no_progress and not args.json,
+        chunk_persons=args.chunk,
+    )
+    if args.json:
+        _print_json(report.to_dict())
+        return 0
+    for table, rows in report.rows.items():
+        print(f"  {table:<24} {rows:>14,} rows")
+    print(
+        f"wrote {args.field} ({report.n_persons:,} persons, seed {report.seed}, {report.format}) "
+        f"to {args.out}: {report.bytes / 1e6:,.1f} MB in {report.seconds:,.1f} s"
+    )
     return 0
+
+
+def _datasets_describe(args: argparse.Namespace) -> int:
+    from kit.datasets import load, truth_summary
+
+    ds = load(args.dataset)
+    tables = ds.describe()
+    patterns = truth_summary(ds.truth) if ds.truth is not None else None
+    if args.json:
+        _print_json(
+            {
+                "dataset": ds.name,
+                "tables": tables.to_dict("records"),
+                "patterns": None if patterns is None else patterns.to_dict("records"),
+            }
+        )
+        return 0
+    print(f"{ds.name}: {ds.meta.get('title', '')} ({ds.meta.get('title_zh', '')})")
+    print(tables.to_string(index=False))
+    if patterns is None:
+        print("no truth table (hidden data)")
+    else:
+        print("\nplanted cases and traps per pattern:")
+        print(patterns.drop(columns="trap_reasons").to_string(index=False))
+        print("\ntrap reasons (legitimate look-alikes):")
+        for row in patterns.itertuples(index=False):
+            print(f"  {row.pattern}: {row.trap_reasons}")
+    return 0
+
+
+def _datasets_calibrate(args: argparse.Namespace) -> int:
+    from kit.datasets.generators import calibrate
+
+    table = calibrate(args.field)
+    if args.json:
+        _print_json(table.to_dict("records"))
+    else:
+        print(table.to_string(index=False))
+        print(f"{int(table['ok'].sum())} of {len(table)} measures within their reference range")
+    return 0 if bool(table["ok"].all()) else 1
 
 
 def _spec_dict(spec: Any) -> dict[str, Any]:

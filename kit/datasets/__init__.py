@@ -1,5 +1,5 @@
 """Sample datasets: load and validate Data Packages, and generate them from a seed."""
 
-from kit.datasets.dataset import Dataset, datasets_root, list_datasets, load
+from kit.datasets.dataset import Dataset, datasets_root, list_datasets, load, truth_summary
 
-__all__ = ["Dataset", "datasets_root", "list_datasets", "load"]
+__all__ = ["Dataset", "datasets_root", "list_datasets", "load", "truth_summary"]

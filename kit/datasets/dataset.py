@@ -46,6 +46,9 @@ class Dataset:
         One typed table per resource.
     truth : DataFrame or None
         Ground truth of planted cases and traps (``truth/truth.csv``), ``None`` for hidden data.
+    truth_tables : dict of str to DataFrame
+        Every table in ``truth/`` (``truth`` and, where there is one, ``linkage``: the true
+        identity of each record whose identifiers were degraded).
     fingerprint : str
         SHA-256 over the descriptor and every file, so runs can name the exact data they used.
     """
@@ -57,6 +60,7 @@ class Dataset:
     truth: pd.DataFrame | None = None
     fingerprint: str = ""
     truth_meta: dict[str, Any] | None = field(default=None, repr=False)
+    truth_tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{k}: {len(v):,}" for k, v in self.tables.items())
@@ -106,6 +110,35 @@ class Dataset:
         return pd.DataFrame(rows)
 
 
+def truth_summary(truth: pd.DataFrame) -> pd.DataFrame:
+    """Per pattern: true cases, traps, the kinds of trap, and the improper amount of the cases.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"pattern": ["p", "p", "p"], "subject_id": ["a", "b", "c"],
+    ...                   "is_case": [True, False, False], "amount_improper": [5.0, 0, 0],
+    ...                   "reason": ["case", "trap_x", "trap_y"]})
+    >>> truth_summary(t).iloc[0].to_dict()
+    {'pattern': 'p', 'cases': 1, 'traps': 2, 'trap_kinds': 2, 'amount_improper': 5.0, 'trap_reasons': 'trap_x, trap_y'}
+    """
+    rows = []
+    for pattern, group in truth.groupby("pattern", sort=True):
+        cases = group[group["is_case"].astype(bool)]
+        traps = group[~group["is_case"].astype(bool)]
+        reasons = sorted(set(traps["reason"].astype(str)))
+        rows.append(
+            {
+                "pattern": pattern,
+                "cases": len(cases),
+                "traps": len(traps),
+                "trap_kinds": len(reasons),
+                "amount_improper": round(float(cases["amount_improper"].sum()), 2),
+                "trap_reasons": ", ".join(reasons),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def resolve(name_or_path: str | os.PathLike[str]) -> Path:
     """Folder of a dataset given its name (``social_security``) or a path to its folder."""
     candidate = Path(name_or_path)
@@ -140,13 +173,13 @@ def _read_package(folder: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame]
     return meta, tables, problems
 
 
-def _fingerprint(folders: list[Path]) -> str:
+def _fingerprint(folder: Path) -> str:
+    """SHA-256 over every data and descriptor file under ``folder`` (truth included)."""
     digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and path.suffix in {".csv", ".json"}:
-                digest.update(path.name.encode())
-                digest.update(path.read_bytes())
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in {".csv", ".gz", ".json", ".parquet"}:
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -176,7 +209,7 @@ def load(name_or_path: str | os.PathLike[str] = "social_security") -> Dataset:
     folder = resolve(name_or_path)
     meta, tables, problems = _read_package(folder)
     truth = truth_meta = None
-    folders = [folder]
+    truth_tables: dict[str, pd.DataFrame] = {}
     truth_dir = folder / TRUTH_DIR
     if (truth_dir / DESCRIPTOR).is_file():
         truth_meta, truth_tables, truth_problems = _read_package(truth_dir)
@@ -185,7 +218,6 @@ def load(name_or_path: str | os.PathLike[str] = "social_security") -> Dataset:
             for p in truth_problems
         ]
         truth = truth_tables.get("truth")
-        folders.append(truth_dir)
     if problems:
         raise DataError(problems)
     return Dataset(
@@ -194,8 +226,9 @@ def load(name_or_path: str | os.PathLike[str] = "social_security") -> Dataset:
         meta=meta,
         tables=tables,
         truth=truth,
-        fingerprint=_fingerprint(folders),
+        fingerprint=_fingerprint(folder),
         truth_meta=truth_meta,
+        truth_tables=truth_tables,
     )
 
 

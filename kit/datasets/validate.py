@@ -20,6 +20,7 @@ TYPE_HINTS = {
     "integer": "a whole number such as 12",
     "number": "a number such as 2850.00 (a dot for decimals, no thousands separator)",
     "date": "a date written YYYY-MM-DD, such as 2024-03-15",
+    "datetime": "a date and time written YYYY-MM-DDTHH:MM:SS, such as 2024-03-15T08:00:00",
     "yearmonth": "a month written YYYY-MM, such as 2024-03",
     "boolean": "true or false",
     "string": "text",
@@ -48,6 +49,8 @@ def read_resource(base: Path, resource: dict[str, Any]) -> tuple[pd.DataFrame, l
     problems : list of Problem
         Everything wrong with the file; empty when the file is valid.
     """
+    if resource.get("format") == "parquet":
+        return _read_parquet(base, resource)
     rel = str(resource["path"])
     path = base / rel
     if not path.is_file():
@@ -76,6 +79,24 @@ def read_resource(base: Path, resource: dict[str, Any]) -> tuple[pd.DataFrame, l
         problems.extend(found)
     frame = pd.DataFrame(typed, index=raw.index)
     problems.extend(_check_primary_key(rel, frame, key))
+    return frame, problems
+
+
+def _read_parquet(base: Path, resource: dict[str, Any]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parquet parts are typed already: check that they exist and hold the declared columns."""
+    parts = resource["path"] if isinstance(resource["path"], list) else [resource["path"]]
+    missing = [p for p in parts if not (base / p).is_file()]
+    if missing:
+        fix = "regenerate the dataset (kit datasets generate ... --format parquet)"
+        return pd.DataFrame(), [
+            Problem(p, None, None, "the file is missing.", fix) for p in missing
+        ]
+    frame = pd.concat([pd.read_parquet(base / p) for p in parts], ignore_index=True)
+    declared = [f["name"] for f in resource["schema"]["fields"]]
+    problems = _check_columns(str(parts[0]), list(frame.columns), declared)
+    for f in resource["schema"]["fields"]:
+        if f.get("type") in {"date", "datetime"} and f["name"] in frame.columns:
+            frame[f["name"]] = pd.to_datetime(frame[f["name"]]).astype("datetime64[s]")
     return frame, problems
 
 
@@ -165,6 +186,9 @@ def _convert(text: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
     if kind == "date":
         dates = pd.to_datetime(text.where(~empty), format="%Y-%m-%d", errors="coerce")
         return dates.astype("datetime64[s]"), dates.isna() & ~empty
+    if kind == "datetime":
+        stamps = pd.to_datetime(text.where(~empty), format="%Y-%m-%dT%H:%M:%S", errors="coerce")
+        return stamps.astype("datetime64[s]"), stamps.isna() & ~empty
     if kind == "yearmonth":
         bad = ~text.str.fullmatch(_YEARMONTH) & ~empty
         return text.where(~empty), bad

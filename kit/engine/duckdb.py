@@ -14,7 +14,13 @@ if TYPE_CHECKING:
     from kit.datasets import Dataset
 
 #: SQL type each Data Package field type is cast to, so SQL sees real dates rather than timestamps.
-SQL_TYPES = {"date": "DATE", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN"}
+SQL_TYPES = {
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+}
 
 
 class DuckDBEngine:
