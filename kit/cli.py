@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import KitError
+from kit.ledger.cli import add_commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default="reports", help="report folder (default: reports)")
     d.add_argument("--json", action="store_true", help="print JSON")
     d.set_defaults(func=_demo)
+    add_commands(sub)
     return p
 
 

@@ -80,3 +80,23 @@ class EngineError(KitError):
 
 class InvalidIdError(KitError, ValueError):
     """An identifier (resident ID number, USCC) is not valid; the message says why."""
+
+
+class LedgerError(KitError):
+    """A ledger (模型台账 / 案件台账) operation was refused; nothing was written.
+
+    Parameters
+    ----------
+    message : str
+        What failed and how to fix it.
+    problems : list of Problem, optional
+        Every problem found in one input (an Excel workbook: sheet, row, column, fix), listed
+        after the message.
+    """
+
+    def __init__(self, message: str, problems: list[Problem] | None = None, *, limit: int = 30):
+        self.problems = list(problems or [])
+        lines = [message, *[f"  - {p}" for p in self.problems[:limit]]]
+        if len(self.problems) > limit:
+            lines.append(f"  ... and {len(self.problems) - limit} more")
+        super().__init__("\n".join(lines))

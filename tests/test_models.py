@@ -136,6 +136,6 @@ def test_grace_period_trades_recall_for_workload(ss):
 def test_missing_source_table_is_explained(ss):
     import dataclasses
 
-    spec = dataclasses.replace(kit.models.get("SS01"), sources=("deaths", "custody"))
-    with pytest.raises(SpecError, match="reads table\\(s\\) custody, which dataset"):
+    spec = dataclasses.replace(kit.models.get("SS01"), sources=("deaths", "prison_roster"))
+    with pytest.raises(SpecError, match="reads table\\(s\\) prison_roster, which dataset"):
         kit.run(spec, ss)

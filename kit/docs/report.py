@@ -58,7 +58,12 @@ def build_demo(
         }
         for r in results
     ]
-    html = _ENV.get_template("index.html.j2").render(rows=rows, version=_version())
+    from kit.ledger.demo import build as build_ledger
+
+    ledger_page = build_ledger(out, results).relative_to(out).as_posix()
+    html = _ENV.get_template("index.html.j2").render(
+        rows=rows, version=_version(), ledger_report=ledger_page
+    )
     return write_text_atomic(out / "index.html", html), results
 
 

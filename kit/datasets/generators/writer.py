@@ -101,7 +101,7 @@ class _TableWriter:
             path.parent.mkdir(parents=True, exist_ok=True)
             raw = open(path, "wb")  # noqa: SIM115 - closed in close()
             if resource["path"].endswith(".gz"):
-                raw = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
+                raw = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
             self.handle = io.TextIOWrapper(raw, encoding="utf-8", newline="")
 
     def append(self, frame: pd.DataFrame) -> None:
@@ -243,6 +243,7 @@ def _write_chunks(
                 writers[name] = _TableWriter(base, resource, fmt)
             writers[name].append(frame)
         bar.set_postfix(rows=f"{sum(w.rows for w in writers.values()):,}")
+        chunk = frame = None  # free this chunk's tables before the next chunk is generated
     for name, (base, resource) in targets.items():
         if name not in writers:  # a table no chunk produced still gets its header
             writers[name] = _TableWriter(base, resource, fmt)

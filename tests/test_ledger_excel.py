@@ -1,0 +1,178 @@
+"""Excel: templates, a round trip that loses nothing, and imports that are all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+import kit
+from kit.errors import LedgerError
+from kit.ledger import Ledger, excel, excel_import
+
+pytest_plugins = ["tests.ledger_conftest"]
+HUOQIU = "霍邱县人民检察院"
+
+
+@pytest.fixture
+def full(applied):
+    """A ledger with a unit tree, status history, cases with Chinese notes and fen, measures."""
+    ledger, app, clue_ids = applied
+    ledger.add_unit("安徽省人民检察院", "province", "340000")
+    ledger.add_unit("金寨县人民检察院", region_code="341524", parent="六安市人民检察院")
+    ledger.set_status("SS01", "本院应用", note="霍邱县院试用")
+    ledger.record_case("皖霍检民公〔2024〕1号", unit=HUOQIU, model_id="SS01", clue_id=clue_ids[0],
+                       received="2024-02-05", filed="2024-02-20", closed="2024-04-02",
+                       loss_recovered="123456.78", note="冒领养老金，已全额追回；移送公安")  # fmt: skip
+    ledger.record_case("皖霍检民公〔2024〕2号", unit=HUOQIU, model_id="SS01", clue_id=clue_ids[1],
+                       received="2024-02-06", loss_recovered=0.01)  # fmt: skip
+    ledger.add_measure("皖霍检民公〔2024〕1号", "recommendation", issued="2024-02-25",
+                       adopted="2024-03-20", note="建议人社局完善死亡信息比对")  # fmt: skip
+    ledger.add_measure("皖霍检民公〔2024〕1号", "移送公安机关", issued="2024-03-01")
+    return ledger
+
+
+def cells(path) -> dict[str, list[tuple]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+def snapshot(ledger: Ledger) -> dict[str, list[dict]]:
+    """Every record table without surrogate ids (ids are replaced by natural keys)."""
+    units = ledger.table("units").set_index("id")["name"].to_dict()
+    out = {}
+    for name in ("units", "models", "model_versions", "model_status_history", "model_applications",
+                 "application_clues", "cases", "case_measures"):  # fmt: skip
+        frame = ledger.table(name).drop(columns=["id"], errors="ignore")
+        for col in ("unit_id", "parent_id", "builder_unit_id"):
+            if col in frame:
+                frame[col] = frame[col].map(units)
+        out[name] = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_round_trip_loses_nothing(full, tmp_path, lang):
+    first = full.export_xlsx(tmp_path / "a.xlsx", lang=lang, masked=False)
+    target = Ledger(tmp_path / "b.db", actor="tester").init()
+    added = target.import_xlsx(first)
+    assert added["cases"] == 2 and added["application_clues"] == len(
+        full.table("application_clues")
+    )
+    assert snapshot(target) == snapshot(full)
+    second = target.export_xlsx(tmp_path / "b.xlsx", lang=lang, masked=False)
+    a, b = cells(first), cells(second)
+    events = "操作记录" if lang == "zh" else "events"
+    assert {k: v for k, v in a.items() if k != events} == {
+        k: v for k, v in b.items() if k != events
+    }
+    case = snapshot(target)["cases"][0]
+    assert case["loss_recovered_fen"] == 12345678 and case["note"].startswith("冒领养老金")
+
+
+def test_round_trip_between_backends(full, other_ledger_url, tmp_path):
+    """Export from the backend's ledger; import into a fresh ledger on the same backend and on
+    SQLite."""
+    path = full.export_xlsx(tmp_path / "x.xlsx", masked=False)
+    for url in (other_ledger_url, str(tmp_path / "sqlite-copy.db")):
+        target = Ledger(url, actor="tester").init()
+        target.import_xlsx(path)
+        assert snapshot(target) == snapshot(full)
+        target.close()
+
+
+def test_export_masks_names_by_default_and_refuses_to_import_them(full, tmp_path):
+    path = full.export_xlsx(tmp_path / "masked.xlsx")
+    models = cells(path)["模型"]
+    assert models[1][models[0].index("建模人员")] == "王*; 李*"
+    with pytest.raises(
+        LedgerError, match=r"sheet 模型 row 1 \(line 2\), column 建模人员: .* is masked"
+    ):
+        Ledger(tmp_path / "c.db").init().import_xlsx(path)
+
+
+def test_template_has_chinese_headers_and_drop_downs(tmp_path):
+    wb = openpyxl.load_workbook(excel.write_template(tmp_path / "t.xlsx"))
+    assert wb.sheetnames == ["单位", "模型", "状态记录", "模型应用", "应用线索", "案件", "监督措施"]
+    ws = wb["案件"]
+    assert [c.value for c in ws[1]][:3] == ["案件编号", "办案单位", "模型编号"]
+    lists = [dv.formula1 for dv in ws.data_validations.dataValidation]
+    assert '"司法诉讼监督,社保医保,生态环境和安全生产,其他"' in lists
+    assert '"线索受理,已立案,已结案"' in lists
+
+
+def test_import_lists_every_problem_and_changes_nothing(full, tmp_path):
+    path = full.export_xlsx(tmp_path / "a.xlsx", masked=False)
+    target = Ledger(tmp_path / "b.db").init()
+    wb = openpyxl.load_workbook(path)
+    cases = wb["案件"]
+    header = [c.value for c in cases[1]]
+    cases.cell(row=2, column=header.index("立案日期") + 1, value="2024-13-01")
+    cases.cell(row=3, column=header.index("挽回国家损失（元）") + 1, value=-5)
+    cases.cell(row=3, column=header.index("案件类别") + 1, value="交通")
+    measures = wb["监督措施"]
+    measures.cell(row=2, column=2, value="警告")
+    wb.save(path)
+    with pytest.raises(LedgerError) as info:
+        target.import_xlsx(path)
+    text = str(info.value)
+    assert "a.xlsx: 5 problem(s); nothing was imported." in text
+    assert (
+        "sheet 案件 row 1 (line 2), column 立案日期: '2024-13-01' is not a date. Fix: write it YYYY-MM-DD."
+        in text
+    )
+    assert "sheet 案件 row 2 (line 3), column 挽回国家损失（元）: -5 is negative." in text
+    assert "sheet 案件 row 2 (line 3), column 案件类别: '交通' is not allowed" in text
+    assert "sheet 监督措施 row 1 (line 2), column 措施类型: '警告' is not allowed" in text
+    assert (
+        "sheet 监督措施 row 2 (line 3), column 案件编号: case '皖霍检民公〔2024〕1号' has a problem itself"
+        in text
+    )
+    assert [(p.row, p.column) for p in info.value.problems] == [
+        (1, "立案日期"), (2, "案件类别"), (2, "挽回国家损失（元）"), (1, "措施类型"), (2, "案件编号")
+    ]  # fmt: skip
+    assert all(v == 0 for v in target.counts().values())
+
+
+def test_import_failing_halfway_changes_nothing(full, ledger, tmp_path, monkeypatch):
+    path = full.export_xlsx(tmp_path / "a.xlsx", masked=False)
+    ledger.add_unit("安徽省人民检察院", "province", "340000")  # something already there
+    before = ledger.counts()
+    calls = []
+
+    def boom(self, r):  # the database fails on the first measure, after all cases went in
+        calls.append(self.w.count("cases"))
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(excel_import._Importer, "_measures", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        ledger.import_xlsx(path)
+    assert calls == [2]  # the failure came after units, models, applications and cases
+    assert ledger.counts() == before
+
+
+def test_import_refuses_unreadable_and_header_problems(tmp_path):
+    led = Ledger(tmp_path / "l.db").init()
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(LedgerError, match="cannot be read as an Excel workbook"):
+        led.import_xlsx(bad)
+    wb = openpyxl.Workbook()
+    wb.active.title = "案件"
+    wb.active.append(["案件编号", "办案单位"])
+    wb.save(tmp_path / "short.xlsx")
+    with pytest.raises(LedgerError, match="header lacks column"):
+        led.import_xlsx(tmp_path / "short.xlsx")
+
+
+def test_dates_and_amounts_survive_as_real_excel_types(full, tmp_path):
+    ws = openpyxl.load_workbook(full.export_xlsx(tmp_path / "a.xlsx"))["案件"]
+    header = [c.value for c in ws[1]]
+    row = [c for c in ws[2]]
+    filed = row[header.index("立案日期")]
+    amount = row[header.index("挽回国家损失（元）")]
+    assert isinstance(filed.value, dt.datetime) and filed.number_format == "yyyy-mm-dd"
+    assert amount.value == 123456.78 and amount.number_format == "#,##0.00"
+    assert kit.models.get("SS01").name["zh"] in [c.value for c in openpyxl.load_workbook(
+        tmp_path / "a.xlsx")["模型"][2]]  # fmt: skip
