@@ -81,7 +81,7 @@ def test_invalid_id_number_is_named(ss_copy):
 
 
 def test_all_problems_are_reported_together(ss_copy):
-    edit_csv(ss_copy / "unemployment_payments.csv", 3, "amount", "12,5")
+    edit_csv(ss_copy / "unemployment_payments.csv", 3, "amount", "12.5.1")
     edit_csv(ss_copy / "deaths.csv", 2, "source", "rumour")
     edit_csv(ss_copy / "pension_recipients.csv", 1, "scheme", "")
     with pytest.raises(DataError) as err:
@@ -105,3 +105,80 @@ def test_missing_file_is_reported(ss_copy):
     (ss_copy / "pension_recoveries.csv").unlink()
     with pytest.raises(DataError, match="pension_recoveries.csv: the file is missing"):
         kit.datasets.load(ss_copy)
+
+
+@pytest.mark.parametrize(
+    ("field", "file", "row", "column", "value", "expected"),
+    [
+        (
+            "medical_insurance",
+            "institutions.csv",
+            3,
+            "registered_beds",
+            "eighty",
+            "'eighty' is not a whole number such as 12",
+        ),
+        (
+            "environment",
+            "enterprises.csv",
+            2,
+            "key_discharger",
+            "yes",
+            "'yes' is not true or false",
+        ),
+        (
+            "social_security",
+            "unemployment_payments.csv",
+            4,
+            "period",
+            "2024-13",
+            "'2024-13' is not a month written YYYY-MM",
+        ),
+        (
+            "environment",
+            "maintenance_notices.csv",
+            1,
+            "start_ts",
+            "2024-01-02 11:00",
+            "'2024-01-02 11:00' is not a date and time written YYYY-MM-DDTHH:MM:SS",
+        ),
+        (
+            "social_security",
+            "deaths.csv",
+            5,
+            "record_id",
+            "X1",
+            "'X1' does not have the expected form (pattern ^D[0-9]{6,}$)",
+        ),
+        (
+            "social_security",
+            "pension_recipients.csv",
+            6,
+            "monthly_amount",
+            "3000 yuan",
+            "'3000 yuan' is not a number such as 2850.00",
+        ),
+    ],
+)
+def test_each_kind_of_field_is_checked(tmp_path, field, file, row, column, value, expected):
+    import shutil
+
+    target = tmp_path / field
+    shutil.copytree(kit.datasets.datasets_root() / field, target)
+    edit_csv(target / file, row, column, value)
+    with pytest.raises(DataError) as err:
+        kit.datasets.load(target)
+    assert len(err.value.problems) == 1
+    text = str(err.value.problems[0])
+    assert text.startswith(f"{file} row {row} (line {row + 1}), column {column}: {expected}")
+    assert "Fix: correct the value" in text
+
+
+def test_a_comma_inside_a_value_is_explained(ss_copy):
+    edit_csv(ss_copy / "pension_recipients.csv", 6, "monthly_amount", "3,000")
+    with pytest.raises(DataError) as err:
+        kit.datasets.load(ss_copy)
+    assert str(err.value.problems[0]) == (
+        "pension_recipients.csv row 6 (line 7): has 9 values, but the header names 8 columns. "
+        'Fix: put quotes around a value that contains a comma (e.g. "3,000"), or remove the comma'
+    )

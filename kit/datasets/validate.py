@@ -7,6 +7,7 @@ validated in well under a second, and every problem is reported with file, row, 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,9 +59,11 @@ def read_resource(base: Path, resource: dict[str, Any]) -> tuple[pd.DataFrame, l
         return pd.DataFrame(), [Problem(rel, None, None, "the file is missing.", fix)]
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        fix = "save the file as UTF-8 CSV with a header row and one value per column"
-        return pd.DataFrame(), [Problem(rel, None, None, f"cannot be read as CSV ({exc}).", fix)]
+    except pd.errors.ParserError as exc:
+        return pd.DataFrame(), [_parser_problem(rel, str(exc))]
+    except UnicodeDecodeError as exc:
+        fix = "save the file as UTF-8 (in Excel: Save As, CSV UTF-8)"
+        return pd.DataFrame(), [Problem(rel, None, None, f"is not UTF-8 text ({exc}).", fix)]
 
     fields = resource["schema"]["fields"]
     declared = [f["name"] for f in fields]
@@ -80,6 +83,22 @@ def read_resource(base: Path, resource: dict[str, Any]) -> tuple[pd.DataFrame, l
     frame = pd.DataFrame(typed, index=raw.index)
     problems.extend(_check_primary_key(rel, frame, key))
     return frame, problems
+
+
+def _parser_problem(rel: str, message: str) -> Problem:
+    """A CSV that does not parse, worded for people: which line, how many values, what to do."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if found:
+        expected, line, saw = (int(g) for g in found.groups())
+        return Problem(
+            rel,
+            line - 1,
+            None,
+            f"has {saw} values, but the header names {expected} columns.",
+            'put quotes around a value that contains a comma (e.g. "3,000"), or remove the comma',
+        )
+    fix = "save the file as UTF-8 CSV with a header row and one value per column"
+    return Problem(rel, None, None, f"cannot be read as CSV ({message.strip()}).", fix)
 
 
 def _read_parquet(base: Path, resource: dict[str, Any]) -> tuple[pd.DataFrame, list[Problem]]:
@@ -147,7 +166,8 @@ def _check_field(rel: str, text: pd.Series, field: dict[str, Any]) -> tuple[pd.S
     bad &= ~empty
     if bad.any():
         what = f"is not {TYPE_HINTS.get(kind, kind)}"
-        problems += _report(rel, name, bad, text, what, f"write {TYPE_HINTS.get(kind, kind)}")
+        fix = f"correct the value to {TYPE_HINTS.get(kind, kind)}"
+        problems += _report(rel, name, bad, text, what, fix)
     ok = ~empty & ~bad
     if "enum" in constraints:
         allowed = [str(v) for v in constraints["enum"]]
