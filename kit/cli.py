@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--seed", type=int, default=None, help="the world's seed (default: committed)")
     a.add_argument("--format", default="csv", choices=["csv", "parquet"], help="file format")
     a.add_argument("--chunk", type=int, default=250_000, help="persons per chunk (memory bound)")
+    a.add_argument(
+        "--identity-noise",
+        type=float,
+        default=0.05,
+        help="share of secondary-source records with degraded identities (default 0.05)",
+    )
     a.add_argument("--no-progress", action="store_true", help="no progress bar")
     a.add_argument("--json", action="store_true", help="print JSON")
     a.set_defaults(func=_datasets_generate)
@@ -131,6 +137,7 @@ def _datasets_generate(args: argparse.Namespace) -> int:
         fmt=args.format,
         progress=not args.no_progress and not args.json,
         chunk_persons=args.chunk,
+        identity_noise=args.identity_noise,
     )
     if args.json:
         _print_json(report.to_dict())

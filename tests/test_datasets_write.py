@@ -62,7 +62,9 @@ def _fake(n_chunks: int, fail_at: int | None = None, path: str = "rows.csv") -> 
         truth = {"name": "truth", "path": "truth.csv", "schema": {"fields": truth_fields}}
         return ({"name": "fake", "resources": [res]}, {"name": "fake-truth", "resources": [truth]})
 
-    def iter_chunks(seed: int, n_persons: int, *, chunk_persons: int = 1) -> Iterator[dict]:
+    def iter_chunks(
+        seed: int, n_persons: int, *, chunk_persons: int = 1, identity_noise: float = 0.05
+    ) -> Iterator[dict]:
         for k in range(n_chunks):
             if k == fail_at:
                 raise RuntimeError("generator broke")
@@ -176,7 +178,7 @@ def test_undescribed_columns_are_refused(tmp_path, use_fake):
     mod = _fake(1)
     original = mod.iter_chunks
 
-    def extra(seed, n_persons, *, chunk_persons=1):
+    def extra(seed, n_persons, *, chunk_persons=1, identity_noise=0.05):
         for chunk in original(seed, n_persons, chunk_persons=chunk_persons):
             chunk["rows"]["surprise"] = 1
             yield chunk
@@ -194,3 +196,16 @@ def test_unknown_field_scale_and_format():
         generators.write("social_security", "unused", scale="planet")
     with pytest.raises(KitError, match="format 'xlsx'"):
         generators.write("social_security", "unused", fmt="xlsx")
+    with pytest.raises(KitError, match="identity_noise=0.9"):
+        generators.write("social_security", "unused", identity_noise=0.9)
+
+
+def test_identity_noise_reaches_the_generator(tmp_path):
+    clean = generators.write(
+        "social_security", tmp_path / "clean", n_persons=3_000, identity_noise=0.0
+    )
+    noisy = generators.write(
+        "social_security", tmp_path / "noisy", n_persons=3_000, identity_noise=0.2
+    )
+    assert clean.rows["linkage"] == 0
+    assert noisy.rows["linkage"] > 50

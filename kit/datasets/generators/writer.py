@@ -161,6 +161,7 @@ def write(
     fmt: str = "csv",
     progress: bool = False,
     chunk_persons: int = 250_000,
+    identity_noise: float = 0.05,
 ) -> WriteReport:
     """Generate a field and write it as a Data Package into ``out_dir``.
 
@@ -182,6 +183,9 @@ def write(
         Show a progress bar (tqdm) on standard error.
     chunk_persons : int
         Persons generated at a time; bounds memory.
+    identity_noise : float
+        Share of records in secondary sources whose identity is degraded (typos, old 15-digit
+        numbers, missing IDs, homophone names), each listed in ``truth/linkage.csv``.
 
     Returns
     -------
@@ -189,6 +193,8 @@ def write(
     """
     from kit.datasets.generators import SCALES, get
 
+    if not 0.0 <= identity_noise <= 0.5:
+        raise KitError(f"identity_noise={identity_noise}: give a share between 0 and 0.5.")
     if fmt not in {"csv", "parquet"}:
         raise KitError(f"format {fmt!r}: use csv or parquet.")
     if n_persons is None:
@@ -204,9 +210,11 @@ def write(
     shutil.rmtree(tmp, ignore_errors=True)
     started = time.perf_counter()
     try:
-        rows = _write_chunks(
-            gen, tmp, meta, truth_meta, seed, n_persons, fmt, progress, chunk_persons
+        chunks = gen.iter_chunks(
+            seed, n_persons, chunk_persons=chunk_persons, identity_noise=identity_noise
         )
+        total = math.ceil(n_persons / chunk_persons)
+        rows = _write_chunks(gen, chunks, total, tmp, meta, truth_meta, fmt, progress)
         _swap_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -217,22 +225,19 @@ def write(
 
 def _write_chunks(
     gen: Any,
+    chunks: Any,
+    total: int,
     tmp: Path,
     meta: dict[str, Any],
     truth_meta: dict[str, Any],
-    seed: int,
-    n_persons: int,
     fmt: str,
     progress: bool,
-    chunk_persons: int,
 ) -> dict[str, int]:
     from tqdm.auto import tqdm
 
     targets = {r["name"]: (tmp, r) for r in meta["resources"]}
     targets |= {r["name"]: (tmp / TRUTH_DIR, r) for r in truth_meta["resources"]}
     writers: dict[str, _TableWriter] = {}
-    chunks = gen.iter_chunks(seed, n_persons, chunk_persons=chunk_persons)
-    total = math.ceil(n_persons / chunk_persons)
     bar = tqdm(chunks, total=total, desc=f"{gen.FIELD}", unit="chunk", disable=not progress)
     for chunk in bar:
         for name, frame in chunk.items():
