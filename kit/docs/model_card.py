@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import io
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from kit._files import figure_png, write_text_atomic
 from kit.models.clues import Clues
 from kit.models.spec import ModelSpec
 
@@ -128,21 +126,4 @@ def _plot_png(evaluation: Evaluation) -> str:
 
     fig, ax = plt.subplots(figsize=(6, 4))
     evaluation.plot_workload(ax=ax)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode()
-
-
-def write_text_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return figure_png(fig)

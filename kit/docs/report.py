@@ -6,9 +6,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit._files import write_text_atomic
 from kit.datasets import Dataset
 from kit.datasets import load as load_dataset
-from kit.docs.model_card import _ENV, _plot_png, model_card, write_text_atomic
+from kit.docs.model_card import _ENV, _plot_png, model_card
 from kit.evaluate import Evaluation, evaluate
 from kit.models import Clues, ModelSpec, list_models, run
 

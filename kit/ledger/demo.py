@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kit._files import write_text_atomic
 from kit.ledger.api import Ledger
 from kit.models.clues import Clues
 
@@ -91,8 +92,6 @@ def build(out_dir: str | os.PathLike[str], results: list[Any], seed: int = 2024)
         "review outcomes are simulated from the planted truth (模拟数据).</i></p>",
         1,
     )
-    from kit.docs.model_card import write_text_atomic
-
     return write_text_atomic(folder / "period_report.html", html)
 
 

@@ -15,10 +15,8 @@ Examples
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
-import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit._files import figure_png, write_text_atomic
 from kit.ledger.promotion import Promotion
 from kit.ledger.values import fen_to_yuan
 
@@ -203,10 +202,7 @@ class PeriodReport:
 
         fig, ax = plt.subplots(figsize=(7, 3.6))
         self.plot(ax=ax)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=90, bbox_inches="tight", metadata={"Software": None})
-        plt.close(fig)
-        return base64.b64encode(buf.getvalue()).decode()
+        return figure_png(fig)
 
     def to_html(self, title: str = "") -> str:
         """A standalone HTML page: paragraphs, table, chart and (when present) promotion list."""
@@ -242,8 +238,6 @@ class PeriodReport:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the HTML page through a temporary file renamed into place."""
-        from kit.docs.model_card import write_text_atomic
-
         return write_text_atomic(Path(path), self.to_html())
 
     def _repr_html_(self) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from kit._files import replacing
 from kit.mask import mask_frame
 
 #: Leading columns of every clue table, in this order.
@@ -100,15 +100,14 @@ class Clues:
         """
         path = Path(path)
         frame = self.to_frame(masked=masked, lang=lang)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig" if lang == "zh" else "utf-8") as fh:
-                frame.to_csv(fh, index=False, date_format="%Y-%m-%d", float_format="%.2f")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with replacing(path) as tmp:
+            frame.to_csv(
+                tmp,
+                index=False,
+                date_format="%Y-%m-%d",
+                float_format="%.2f",
+                encoding="utf-8-sig" if lang == "zh" else "utf-8",
+            )
         return path
 
     def _repr_html_(self) -> str:
