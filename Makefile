@@ -19,7 +19,7 @@ NOTEBOOKS = $(shell LC_ALL=C ls -1 notebooks/*.ipynb 2>/dev/null)
 LINT_PATHS = kit tests tools
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo lab test notebooks lint clean
+.PHONY: help install demo lab test notebooks bench lint clean
 
 help:  ## list the targets
 	@echo "supervision-kit - make targets (each creates $(VENV) first when needed):"
@@ -65,6 +65,9 @@ notebooks: $(STAMP)  ## re-execute every notebook in place (sorted), strip volat
 			--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 "$$nb"; \
 	done
 	$(if $(NOTEBOOKS),$(BIN)/python tools/clean_notebooks.py $(NOTEBOOKS),@echo "no notebooks")
+
+bench: $(STAMP)  ## generate the social-security field at province scale; print rows, time, memory
+	$(BIN)/python benchmarks/generate_data.py social_security --scale province
 
 lint: $(STAMP)  ## ruff check and ruff format --check
 	$(BIN)/ruff check $(LINT_PATHS)

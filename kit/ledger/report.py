@@ -31,9 +31,9 @@ from kit.ledger.values import fen_to_yuan
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]  # fmt: skip
 CATEGORY_CHART = {
-    "judicial_litigation": "Judicial-litigation\nsupervision",
-    "social_security_medical": "Social security and\nmedical insurance",
-    "environment_safety": "Ecological environment\nand safe production",
+    "judicial_litigation": "Judicial-\nlitigation\nsupervision",
+    "social_security_medical": "Social security\nand medical\ninsurance",
+    "environment_safety": "Ecological\nenvironment and\nsafe production",
     "other": "Other",
 }
 
@@ -179,7 +179,7 @@ class PeriodReport:
         import matplotlib.pyplot as plt
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(7, 3.6))
+            _, ax = plt.subplots(figsize=(7.5, 3.8))
         cat = self.figures["cases_by_category"]
         labels = [CATEGORY_CHART[k] for k in cat]
         bars = ax.bar(
@@ -200,7 +200,7 @@ class PeriodReport:
         matplotlib.use("Agg", force=False)
         import matplotlib.pyplot as plt
 
-        fig, ax = plt.subplots(figsize=(7, 3.6))
+        fig, ax = plt.subplots(figsize=(7.5, 3.8))
         self.plot(ax=ax)
         return figure_png(fig)
 
