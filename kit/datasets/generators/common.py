@@ -13,7 +13,7 @@ Every function takes the caller's ``numpy.random.Generator``, so one seed fixes 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -34,6 +34,7 @@ from kit.datasets.generators._names import (
 )
 
 __all__ = [
+    "concat_chunks",
     "BORN_ELSEWHERE",
     "COHORTS",
     "COUNTIES",
@@ -373,3 +374,19 @@ def resource(
         }
     )
     return out
+
+
+def concat_chunks(chunks: Iterable[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """All chunks' tables concatenated (what a field's ``generate`` returns).
+
+    A table that only some chunks make (such as a catalogue in the first chunk) is kept; a table
+    made by one chunk only is returned as it is.
+    """
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for chunk in chunks:
+        for name, frame in chunk.items():
+            parts.setdefault(name, []).append(frame)
+    return {
+        name: frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        for name, frames in parts.items()
+    }

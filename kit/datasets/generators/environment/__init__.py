@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from kit.datasets.generators.common import concat_chunks
 from kit.datasets.generators.environment import _truth
 from kit.datasets.generators.environment._calibrate import calibrate
 from kit.datasets.generators.environment._certificates import make_certificates
@@ -173,7 +174,4 @@ def generate(
     >>> sorted(tables)[:2]  # doctest: +SKIP
     ['certificate_registry', 'enterprises']
     """
-    parts = list(iter_chunks(seed, n_persons, identity_noise=identity_noise))
-    if len(parts) == 1:
-        return parts[0]
-    return {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in parts[0]}
+    return concat_chunks(iter_chunks(seed, n_persons, identity_noise=identity_noise))

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kit.datasets.generators.common import concat_chunks
 from kit.datasets.generators.medical_insurance import (
     _baseline,
     _beds,
@@ -146,11 +147,7 @@ def generate(
     >>> sorted(tables["settlements"]["kind"].unique())
     ['inpatient', 'outpatient', 'pharmacy']
     """
-    parts: dict[str, list[pd.DataFrame]] = {}
-    for chunk in iter_chunks(seed, n_persons, identity_noise=identity_noise):
-        for name, frame in chunk.items():
-            parts.setdefault(name, []).append(frame)
-    return {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
+    return concat_chunks(iter_chunks(seed, n_persons, identity_noise=identity_noise))
 
 
 def describe(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from kit.datasets.generators.common import concat_chunks
 from kit.datasets.generators.social_security._build import build_chunk
 from kit.datasets.generators.social_security._calibrate import calibrate
 from kit.datasets.generators.social_security._package import package
@@ -59,7 +60,4 @@ def generate(
     >>> {"persons", "pension_payments", "custody", "truth", "linkage"} <= set(tables)
     True
     """
-    parts = list(iter_chunks(seed, n_persons, identity_noise=identity_noise))
-    if len(parts) == 1:
-        return parts[0]
-    return {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in parts[0]}
+    return concat_chunks(iter_chunks(seed, n_persons, identity_noise=identity_noise))
