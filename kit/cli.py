@@ -36,23 +36,37 @@ def _parser() -> argparse.ArgumentParser:
 
     ds = sub.add_parser("datasets", help="list, validate or generate sample datasets")
     ds_sub = ds.add_subparsers(metavar="ACTION")
-    a = ds_sub.add_parser("list", help="list the sample datasets")
-    a.add_argument("--json", action="store_true", help="print JSON")
-    a.set_defaults(func=_datasets_list)
-    a = ds_sub.add_parser("validate", help="check a dataset against its datapackage.json")
-    a.add_argument("dataset", help="dataset name or folder")
-    a.add_argument("--json", action="store_true", help="print JSON")
-    a.set_defaults(func=_datasets_validate)
-    a = ds_sub.add_parser("describe", help="tables and planted cases and traps of a dataset")
-    a.add_argument("dataset", help="dataset name or folder")
-    a.add_argument("--json", action="store_true", help="print JSON")
-    a.set_defaults(func=_datasets_describe)
-    a = ds_sub.add_parser("calibrate", help="generated distributions beside their references")
-    a.add_argument("field", help="social_security, medical_insurance or environment")
-    a.add_argument("--json", action="store_true", help="print JSON")
-    a.set_defaults(func=_datasets_calibrate)
-    a = ds_sub.add_parser("generate", help="write a field's data from its seeded generator")
-    a.add_argument("field", help="social_security, medical_insurance or environment")
+    name_help = ("dataset", "dataset name or folder")
+    field_help = ("field", "social_security, medical_insurance or environment")
+    _command(ds_sub, "list", "list the sample datasets", _datasets_list)
+    _command(
+        ds_sub,
+        "validate",
+        "check a dataset against its datapackage.json",
+        _datasets_validate,
+        name_help,
+    )
+    _command(
+        ds_sub,
+        "describe",
+        "tables and planted cases and traps of a dataset",
+        _datasets_describe,
+        name_help,
+    )
+    _command(
+        ds_sub,
+        "calibrate",
+        "generated distributions beside their references",
+        _datasets_calibrate,
+        field_help,
+    )
+    a = _command(
+        ds_sub,
+        "generate",
+        "write a field's data from its seeded generator",
+        _datasets_generate,
+        field_help,
+    )
     a.add_argument("--out", required=True, help="folder to write (replaced when done)")
     a.add_argument("--scale", default="county", help="county, city or province (default county)")
     a.add_argument("--persons", type=int, default=None, help="number of persons (overrides scale)")
@@ -66,35 +80,37 @@ def _parser() -> argparse.ArgumentParser:
         help="share of secondary-source records with degraded identities (default 0.05)",
     )
     a.add_argument("--no-progress", action="store_true", help="no progress bar")
-    a.add_argument("--json", action="store_true", help="print JSON")
-    a.set_defaults(func=_datasets_generate)
 
     md = sub.add_parser("models", help="list or show library models")
     md_sub = md.add_subparsers(metavar="ACTION")
-    a = md_sub.add_parser("list", help="list the library models")
-    a.add_argument("--json", action="store_true", help="print JSON")
-    a.set_defaults(func=_models_list)
-    a = md_sub.add_parser("show", help="show one model's spec")
-    a.add_argument("model", help="model id, e.g. SS01")
-    a.add_argument("--json", action="store_true", help="print JSON")
-    a.set_defaults(func=_models_show)
+    _command(md_sub, "list", "list the library models", _models_list)
+    _command(
+        md_sub, "show", "show one model's spec", _models_show, ("model", "model id, e.g. SS01")
+    )
 
-    r = sub.add_parser("run", help="run a model and write its clues")
-    r.add_argument("model", help="model id (SS01) or path to a model YAML file")
+    model_help = ("model", "model id (SS01) or path to a model YAML file")
+    r = _command(sub, "run", "run a model and write its clues", _run, model_help)
     r.add_argument("--dataset", default="", help="dataset name or folder (default: the model's)")
     r.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     r.add_argument("--out", help="write the clues to this CSV file")
     r.add_argument("--no-mask", action="store_true", help="write identifiers unmasked")
     r.add_argument("--capacity", type=int, default=50, help="review capacity for precision@k")
-    r.add_argument("--json", action="store_true", help="print JSON")
-    r.set_defaults(func=_run)
-
-    d = sub.add_parser("demo", help="run every model and write reports/index.html")
+    d = _command(sub, "demo", "run every model and write reports/index.html", _demo)
     d.add_argument("--out", default="reports", help="report folder (default: reports)")
-    d.add_argument("--json", action="store_true", help="print JSON")
-    d.set_defaults(func=_demo)
     add_commands(sub)
     return p
+
+
+def _command(
+    parent: Any, name: str, help_text: str, func: Any, *positional: tuple[str, str]
+) -> argparse.ArgumentParser:
+    """Add a sub-command with its positional arguments and the ``--json`` flag."""
+    cmd = parent.add_parser(name, help=help_text)
+    for arg, arg_help in positional:
+        cmd.add_argument(arg, help=arg_help)
+    cmd.add_argument("--json", action="store_true", help="print JSON")
+    cmd.set_defaults(func=func)
+    return cmd
 
 
 def _print_json(data: Any) -> None:
