@@ -13,6 +13,8 @@ Examples
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -109,11 +111,46 @@ def mask_text(value: Any) -> str:
 
 
 #: How each kind of column is masked; the kinds used by ``kit:mask`` in datapackage.json.
+def mask_date(value: Any) -> str:
+    """Mask a personal date such as a birth date (出生日期): keep the year only.
+
+    Examples
+    --------
+    >>> mask_date("1950-03-07"), mask_date(pd.Timestamp("1950-03-07")), mask_date(None)
+    ('1950-**-**', '1950-**-**', '')
+    """
+    if isinstance(value, pd.Timestamp | datetime.date):
+        return f"{value.year:04d}-**-**"
+    text = _text(value)
+    return f"{text[:4]}-**-**" if len(text) >= 4 else _short(text)
+
+
+def mask_subject(value: Any) -> str:
+    """Mask a clue's or truth row's subject: person ID numbers are masked, other keys are kept.
+
+    Subjects of institutions, enterprises, settlements or periods (``H34150200002|2023-01``)
+    identify no person and stay readable.
+
+    Examples
+    --------
+    >>> mask_subject("340102195001011234"), mask_subject("H34150200002|2023-01")
+    ('340102********1234', 'H34150200002|2023-01')
+    """
+    text = _text(value)
+    if _PERSON_ID.fullmatch(text):
+        return mask_id(text)
+    return text
+
+
+_PERSON_ID = re.compile(r"\d{17}[\dXx]|\d{15}")
+
 MASKERS: dict[str, Callable[[Any], str]] = {
     "id": mask_id,
     "name": mask_name,
     "uscc": mask_uscc,
     "text": mask_text,
+    "date": mask_date,
+    "subject": mask_subject,
 }
 
 

@@ -12,7 +12,16 @@ from hypothesis import strategies as st
 
 from kit.errors import KitError
 from kit.ids import make
-from kit.mask import MASKERS, mask_frame, mask_id, mask_name, mask_text, mask_uscc
+from kit.mask import (
+    MASKERS,
+    mask_date,
+    mask_frame,
+    mask_id,
+    mask_name,
+    mask_subject,
+    mask_text,
+    mask_uscc,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,8 +92,27 @@ def test_mask_text(value: object, expected: str) -> None:
 
 
 def test_maskers() -> None:
-    expected = {"id": mask_id, "name": mask_name, "uscc": mask_uscc, "text": mask_text}
+    expected = {
+        "id": mask_id,
+        "name": mask_name,
+        "uscc": mask_uscc,
+        "text": mask_text,
+        "date": mask_date,
+        "subject": mask_subject,
+    }
     assert expected == MASKERS
+
+
+def test_dates_keep_the_year_and_subjects_mask_only_people() -> None:
+    frame = pd.DataFrame(
+        {
+            "birth_date": pd.to_datetime(["1950-03-07", None]),
+            "subject_id": ["34010219500101123X", "H34150200002|2023-01"],
+        }
+    )
+    out = mask_frame(frame, {"birth_date": "date", "subject_id": "subject"})
+    assert out["birth_date"].tolist() == ["1950-**-**", ""]
+    assert out["subject_id"].tolist() == ["340102********123X", "H34150200002|2023-01"]
 
 
 @given(
