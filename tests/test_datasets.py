@@ -182,3 +182,14 @@ def test_a_comma_inside_a_value_is_explained(ss_copy):
         "pension_recipients.csv row 6 (line 7): has 9 values, but the header names 8 columns. "
         'Fix: put quotes around a value that contains a comma (e.g. "3,000"), or remove the comma'
     )
+
+
+def test_fingerprint_ignores_the_truth_folder(ss, ss_copy):
+    import shutil
+
+    assert kit.datasets.load(ss_copy).fingerprint == ss.fingerprint
+    shutil.rmtree(ss_copy / "truth")
+    hidden = kit.datasets.load(ss_copy)
+    assert hidden.truth is None and hidden.fingerprint == ss.fingerprint
+    edit_csv(ss_copy / "deaths.csv", 1, "registered_date", "2022-01-09")
+    assert kit.datasets.load(ss_copy).fingerprint != ss.fingerprint

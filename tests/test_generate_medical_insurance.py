@@ -222,3 +222,28 @@ def test_chunks_concatenate() -> None:
     assert whole["institutions"]["uscc"].is_unique
     assert whole["claim_items"]["trace_code"].dropna().size > 0
     assert len(whole["item_catalogue"]) == len(cat.ITEMS)
+
+
+def test_no_accidental_care_inside_own_stays(
+    tables: dict[str, pd.DataFrame], truth: pd.DataFrame
+) -> None:
+    # every outpatient visit or pharmacy purchase on a day of the person's own stay
+    # (admission to discharge) is a labelled MI03 trap
+    s = tables["settlements"]
+    link = tables["linkage"]
+    true_id = link[link["table"] == "settlements"].set_index("record_id")["true_id_number"]
+    person = s["settlement_id"].map(true_id).fillna(s["id_number"])
+    s = s.assign(person=person)
+    stays = s[(s["kind"] == "inpatient") & ~s["is_refund"]]
+    other = s[s["kind"] != "inpatient"]
+    both = other.merge(
+        stays[["person", "admission_date", "discharge_date"]], on="person", suffixes=("", "_stay")
+    )
+    inside = both[
+        (both["admission_date"] >= both["admission_date_stay"])
+        & (both["admission_date"] <= both["discharge_date_stay"])
+    ]
+    mi03 = truth[(truth["pattern"] == "overlapping_stays") & ~truth["is_case"]]
+    trapped = set(mi03.loc[mi03["reason"] == "pharmacy_purchase_during_stay", "subject_id"])
+    assert set(inside["person"]) <= trapped
+    assert (inside["kind"] == "pharmacy").all()

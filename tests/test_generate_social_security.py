@@ -122,3 +122,27 @@ def test_chunks_are_disjoint_and_scale() -> None:
     whole = int(ss.generate(11, 1_000)["truth"]["is_case"].sum())
     assert all(abs(c - whole) <= max(4, whole // 3) for c in cases), (cases, whole)
     assert ss.generate(11, 1_000)["persons"].equals(ss.generate(11, 1_000)["persons"])
+
+
+def test_ss03_labels_follow_the_rule_over_all_episodes(tables: dict[str, pd.DataFrame]) -> None:
+    # under community correction (any episode) on the effective month start of an increase
+    # that was paid and not recovered <=> SS03 case
+    cust = tables["custody"]
+    cust = cust[cust["custody_type"] == "community_correction"]
+    link = tables["linkage"]
+    true_id = link[link["table"] == "custody"].set_index("record_id")["true_id_number"]
+    person = cust["record_id"].map(true_id).fillna(cust["id_number"])
+    start = pd.to_datetime(cust["start_date"])
+    end = pd.to_datetime(cust["end_date"]).fillna(pd.Timestamp("2099-12-31"))
+    episodes = pd.DataFrame({"id_number": person, "start": start, "end": end})
+    adj = tables["pension_adjustments"].copy()
+    adj["effective"] = pd.to_datetime(adj["effective_month"].astype(str).str[:7] + "-01")
+    both = adj.merge(episodes, on="id_number")
+    inside = both[(both["start"] <= both["effective"]) & (both["effective"] <= both["end"])]
+    rec = tables["pension_recoveries"]
+    recovered = set(rec.loc[rec["reason"] == "deducted_from_pension", "id_number"])
+    expected = set(inside["id_number"]) - recovered
+    truth = tables["truth"]
+    ss03 = truth[truth["pattern"] == "increase_during_correction"]
+    assert set(ss03.loc[ss03["is_case"], "subject_id"]) == expected
+    assert set(inside["id_number"]) <= set(ss03["subject_id"])

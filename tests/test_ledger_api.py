@@ -32,8 +32,20 @@ def test_init_is_idempotent_and_matches_the_schema_module(ledger):
 
 
 def test_uninitialised_ledger_says_what_to_do(tmp_path):
+    (tmp_path / "empty.db").touch()
     with pytest.raises(LedgerError, match=r"has no ledger tables.*kit ledger init"):
-        Ledger(tmp_path / "new.db").table("cases")
+        Ledger(tmp_path / "empty.db").table("cases")
+
+
+def test_missing_ledger_file_is_named_and_not_created(tmp_path):
+    """Reading (or writing to) a ledger that does not exist creates no empty ledger.db."""
+    led = Ledger(tmp_path / "new.db")
+    assert led.revision() is None
+    for ask in (lambda: led.table("cases"), lambda: led.report("2024-01", "2024-04"),
+                lambda: led.add_unit("六安市人民检察院")):  # fmt: skip
+        with pytest.raises(LedgerError, match=r"new\.db does not exist.*`kit ledger init`"):
+            ask()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_sqlite_runs_wal_with_foreign_keys(tmp_path):
@@ -174,3 +186,58 @@ def test_a_batch_with_one_bad_case_writes_nothing(applied):
         ledger.record_cases([{**good, "case_number": f"C-{i}"} for i in (1, 2)]
                             + [{**good, "case_number": "C-3", "filed": "2024-01-01"}])  # fmt: skip
     assert ledger.counts() == before
+
+
+class FakeClues:
+    """Just what ``record_application`` reads from a run's clues."""
+
+    def __init__(self, model_id: str, ids: list[str], run_id: str = "run-x") -> None:
+        import pandas as pd
+
+        self.info, self.run_id = {"model_id": model_id, "version": 1}, run_id
+        self.frame = pd.DataFrame({"clue_id": ids, "period_start": [None] * len(ids),
+                                   "period_end": [None] * len(ids)})  # fmt: skip
+
+
+def test_lengths_are_checked_the_same_on_both_databases(ledger, ledger_url, tmp_path):
+    """Clue ids over 64 and actors over 100 characters are refused with one message everywhere."""
+    ledger.register_model({"model_id": "M1", "field": "social_security"}, unit=LU_AN)
+    with pytest.raises(LedgerError) as info:
+        ledger.record_application("M1", unit=HUOQIU, clues=FakeClues("M1", ["X" * 80]),
+                                  date="2024-02-01")  # fmt: skip
+    assert str(info.value) == (
+        "Application of M1 by 霍邱县人民检察院, clue_id: 'XXXXXXXXXXXXXXXXXXXX...' is 80 "
+        "characters long, more than the 64 allowed. Fix: shorten it to 64 characters or fewer. "
+        "Nothing was written."
+    )
+    ledger.record_application("M1", unit=HUOQIU, clues=FakeClues("M1", ["X" * 64]),
+                              date="2024-02-01")  # fmt: skip
+    with pytest.raises(LedgerError, match=r"clue_id: 'YYYY.*' is 65 characters long"):
+        ledger.record_case(
+            "C1", unit=HUOQIU, model_id="M1", clue_id="Y" * 65, received="2024-02-02"
+        )
+    with pytest.raises(LedgerError, match=r"actor 'aaaa.*' is 101 characters long, more than the "
+                       r"100 allowed for 操作人.*Fix"):  # fmt: skip
+        Ledger(ledger_url, actor="a" * 101)
+    path = ledger.export_xlsx(tmp_path / "a.xlsx", masked=False)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    wb["状态记录"]["D2"] = "b" * 101
+    wb.save(path)
+    other = Ledger(tmp_path / "other.db").init()
+    with pytest.raises(LedgerError, match=r"sheet 状态记录 row 1 \(line 2\), column 操作人: "
+                       r"'bbbb.*' is 101 characters long"):  # fmt: skip
+        other.import_xlsx(path)
+    assert ledger.counts()["model_applications"] == 1
+
+
+def test_a_case_cannot_predate_the_application_of_its_clue(ledger):
+    ledger.register_model({"model_id": "M1", "field": "social_security"}, unit=LU_AN)
+    ledger.record_application("M1", unit=HUOQIU, clues=FakeClues("M1", ["K1"]), date="2024-02-01")
+    with pytest.raises(LedgerError, match=r"received_on: 2022-01-01 is before 2024-02-01, when "
+                       r"application 1 produced clue 'K1'\. Fix: give the date"):  # fmt: skip
+        ledger.record_case("C1", unit=HUOQIU, model_id="M1", clue_id="K1", received="2022-01-01",
+                           filed="2022-01-02")  # fmt: skip
+    assert ledger.record_case("C1", unit=HUOQIU, model_id="M1", clue_id="K1",
+                              received="2024-02-01") == 1  # fmt: skip

@@ -91,3 +91,15 @@ def test_demo_fills_a_ledger_and_writes_the_period_report(tmp_path, ss01_run):
     again = demo.build(tmp_path / "again", results)  # seeded: the same ledger twice
     assert Ledger(again.parent / "ledger.db").table("cases").equals(led.table("cases"))
     assert led.promotion_candidates().model_ids == ["SS01"]
+
+
+def test_read_only_commands_on_a_missing_ledger_create_nothing(capsys, tmp_path, monkeypatch):
+    """`kit ledger report` without a ledger names the file and `kit ledger init`, creating none."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KIT_LEDGER_URL", raising=False)
+    for argv in (["report", "--from", "2024-01", "--to", "2024-04"], ["promotion"],
+                 ["export", "--xlsx", "x.xlsx"]):  # fmt: skip
+        code, out, err = cli(capsys, "ledger", *argv)
+        assert code == 1 and out == ""
+        assert f"{tmp_path / 'ledger.db'} does not exist" in err and "kit ledger init" in err
+    assert list(tmp_path.iterdir()) == []

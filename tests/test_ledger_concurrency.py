@@ -71,3 +71,50 @@ def test_two_writers_on_the_same_case_number_one_wins(ledger, ledger_url, n):
         ledger.record_case("DUP-1", unit="霍邱县人民检察院", model_id="SS01", received="2024-03-02")
     assert ledger.counts()["cases"] == 1
     other.close()
+
+
+SAME_PROCESSES = 6
+NEW_UNITS = [f"示例{i}区人民检察院" for i in range(3)]
+
+
+def name_the_same_new_units(url: str, worker: int, barrier, errors) -> None:
+    """One writer process: registers the same new model (built by a new unit) as the others,
+    then records applications of it by the same new units, all at the same moment."""
+    try:
+        ledger = Ledger(url, actor=f"same-{worker}")
+        ledger.counts()  # connected before the start, so the writers collide
+        barrier.wait(timeout=60)
+        spec = kit.models.get("SS01").derive(id="SS9X")
+        ledger.register_model(spec, unit="舒城县人民检察院", builders=["王芳"])
+        for unit in NEW_UNITS:
+            ledger.record_application("SS9X", unit=unit, screened=3, cases_formed=1,
+                                      date="2024-03-01", run_id=f"run-{worker}")  # fmt: skip
+        ledger.close()
+    except BaseException as exc:  # reported to the parent, which fails the test
+        errors.put(f"writer {worker}: {exc!r}")
+        raise
+
+
+def test_concurrent_writers_naming_the_same_new_unit_and_model(ledger, ledger_url):
+    """Get-or-create of units and models is race-safe: nobody fails, nothing is doubled."""
+    ledger.engine.dispose()
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    barrier, errors = ctx.Barrier(SAME_PROCESSES), ctx.Queue()
+    procs = [ctx.Process(target=name_the_same_new_units, args=(ledger_url, w, barrier, errors))
+             for w in range(SAME_PROCESSES)]  # fmt: skip
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    messages = [errors.get() for _ in range(errors.qsize())] if not errors.empty() else []
+    assert messages == [] and all(p.exitcode == 0 for p in procs), messages
+    counts = ledger.counts()
+    assert counts["units"] == 1 + len(NEW_UNITS)
+    assert (counts["models"], counts["model_versions"], counts["model_status_history"]) == (1, 1, 1)
+    assert counts["model_applications"] == SAME_PROCESSES * len(NEW_UNITS)
+    units = ledger.table("units").set_index("name")["id"]
+    per_unit = ledger.table("model_applications")["unit_id"].value_counts().to_dict()
+    assert per_unit == {units[u]: SAME_PROCESSES for u in NEW_UNITS}
+    actions = ledger.table("events")["action"].value_counts().to_dict()
+    assert actions == {"add unit": 1 + len(NEW_UNITS), "register model": 1, "register version": 1,
+                       "record application": SAME_PROCESSES * len(NEW_UNITS)}  # fmt: skip

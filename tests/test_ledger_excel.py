@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import openpyxl
 import pytest
@@ -176,3 +177,140 @@ def test_dates_and_amounts_survive_as_real_excel_types(full, tmp_path):
     assert amount.value == 123456.78 and amount.number_format == "#,##0.00"
     assert kit.models.get("SS01").name["zh"] in [c.value for c in openpyxl.load_workbook(
         tmp_path / "a.xlsx")["模型"][2]]  # fmt: skip
+
+
+def test_masked_export_shows_no_raw_name_on_any_sheet(full, tmp_path):
+    """Builders' and operators' names are masked everywhere, the 操作记录 JSON included."""
+    full.set_status("SS01", "provincial", note="省级平台上架")
+    path = full.export_xlsx(tmp_path / "masked.xlsx")
+    raw = ["王芳", "李强", "tester"]
+    found = [(sheet, value) for sheet, rows in cells(path).items() for row in rows
+             for value in row if any(name in str(value) for name in raw)]  # fmt: skip
+    assert found == []
+    events = cells(path)["操作记录"]
+    assert any("王*; 李*" in str(v) for row in events for v in row)
+    plain = cells(full.export_xlsx(tmp_path / "plain.xlsx", masked=False))
+    assert any("王芳; 李强" in str(v) for row in plain["操作记录"] for v in row)
+
+
+def test_text_starting_with_equals_stays_text(full, tmp_path):
+    """No formula injection: '=1+1 人工备注' is written as text and comes back unchanged."""
+    full.update_case("皖霍检民公〔2024〕2号", note="=1+1 人工备注")
+    path = full.export_xlsx(tmp_path / "a.xlsx", masked=False)
+    ws = openpyxl.load_workbook(path)["案件"]
+    note = ws.cell(row=3, column=[c.value for c in ws[1]].index("备注") + 1)
+    assert (note.value, note.data_type) == ("=1+1 人工备注", "s")
+    target = Ledger(tmp_path / "b.db", actor="tester").init()
+    target.import_xlsx(path)
+    assert snapshot(target) == snapshot(full)
+
+
+def _set(path, sheet: str, column: str, value, row: int = 2) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    ws.cell(row=row, column=[c.value for c in ws[1]].index(column) + 1, value=value)
+    wb.save(path)
+
+
+def test_version_written_as_decimal_text_is_read_or_reported(full, tmp_path):
+    """'1.0' in 模型版本 is version 1; '1.5' is reported with sheet, row, column and fix."""
+    path = full.export_xlsx(tmp_path / "a.xlsx", masked=False)
+    _set(path, "案件", "模型版本", "1.0")
+    target = Ledger(tmp_path / "b.db", actor="tester").init()
+    assert target.import_xlsx(path)["cases"] == 2
+    _set(path, "案件", "模型版本", "1.5")
+    with pytest.raises(LedgerError) as info:
+        Ledger(tmp_path / "c.db").init().import_xlsx(path)
+    assert "sheet 案件 row 1 (line 2), column 模型版本: '1.5' is not a whole number" in str(
+        info.value
+    )
+
+
+#: Cell values that once escaped the import as raw tracebacks, or could.
+NASTY = ["1.0", "1.5", "1e400", "-1", 10**20, "x" * 300, True, "=1+1", "nan"]
+
+
+class FakeClues:
+    """Just what ``record_application`` reads from a run's clues."""
+
+    def __init__(self, model_id: str, ids: list[str]) -> None:
+        import pandas as pd
+
+        self.info, self.run_id = {"model_id": model_id, "version": 1}, "run-1"
+        self.frame = pd.DataFrame({"clue_id": ids, "period_start": [dt.date(2023, 1, 1)] * len(ids),
+                                   "period_end": [dt.date(2023, 12, 31)] * len(ids)})  # fmt: skip
+
+
+@pytest.mark.slow
+def test_no_bad_cell_escapes_as_a_traceback(tmp_path):
+    """Whatever a cell holds, import either succeeds or raises LedgerError (nothing else)."""
+    import io
+
+    small = Ledger(tmp_path / "small.db", actor="tester").init()
+    small.register_model({"model_id": "M1", "field": "social_security", "name_zh": "模型一"},
+                         unit="六安市人民检察院", builders=["王芳"])  # fmt: skip
+    small.set_status("M1", "own_unit")
+    small.record_application("M1", unit=HUOQIU, clues=FakeClues("M1", ["K1", "K2"]),
+                             date="2024-02-01", verified=1, cases_formed=1)  # fmt: skip
+    small.record_case("C1", unit=HUOQIU, model_id="M1", clue_id="K1", received="2024-02-05",
+                      filed="2024-02-20", closed="2024-03-01", loss_recovered="1.5", note="n")  # fmt: skip
+    small.add_measure("C1", "recommendation", issued="2024-02-21", adopted="2024-02-25")
+    base = small.export_xlsx(tmp_path / "a.xlsx", masked=False).read_bytes()
+    empty = tmp_path / "empty.db"
+    Ledger(empty).init().close()
+    escaped, bad, db = [], tmp_path / "bad.xlsx", tmp_path / "target.db"
+    shutil.copy(empty, db)
+    target = Ledger(db, actor="tester")
+    for sheet in excel.SHEETS:
+        for col in sheet.cols:
+            for value in NASTY:
+                wb = openpyxl.load_workbook(io.BytesIO(base))
+                ws = wb[sheet.zh]
+                ws.cell(row=2, column=[c.value for c in ws[1]].index(col.zh) + 1, value=value)
+                wb.save(bad)
+                try:
+                    target.import_xlsx(bad)
+                except LedgerError:
+                    continue  # refused with sheet, row, column and fix: as it should be
+                except Exception as exc:  # the defect: a raw traceback
+                    escaped.append((sheet.zh, col.zh, value, repr(exc)[:80]))
+                target.close()  # imported (or crashed): start again from an empty ledger
+                shutil.copy(empty, db)
+                target = Ledger(db, actor="tester")
+    assert escaped == []
+
+
+def test_unknown_sheet_names_are_reported(full, tmp_path):
+    """A misnamed sheet is not skipped silently: it is named, with the accepted names."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "案件台账"
+    ws.append(["案件编号", "办案单位", "模型编号"])
+    ws.append(["C9", HUOQIU, "SS01"])
+    wb.save(tmp_path / "a.xlsx")
+    before = full.counts()
+    with pytest.raises(LedgerError) as info:
+        full.import_xlsx(tmp_path / "a.xlsx")
+    text = str(info.value)
+    assert "nothing was imported" in text and "'案件台账'" in text
+    assert "单位 (units)" in text and "监督措施 (measures)" in text
+    assert full.counts() == before
+    # next to good sheets, a sheet that looks like a ledger sheet but is misnamed is a problem too
+    path = full.export_xlsx(tmp_path / "b.xlsx", masked=False)
+    wb = openpyxl.load_workbook(path)
+    wb["监督措施"].title = "监督措施表"
+    wb.save(path)
+    with pytest.raises(LedgerError, match=r"sheet '监督措施表' is not a ledger sheet"):
+        Ledger(tmp_path / "c.db").init().import_xlsx(path)
+    # an empty workbook (a blank template) has nothing to import
+    with pytest.raises(LedgerError, match=r"no rows to import"):
+        full.import_xlsx(excel.write_template(tmp_path / "t.xlsx"))
+
+
+def test_template_rows_have_date_and_amount_formats(tmp_path):
+    ws = openpyxl.load_workbook(excel.write_template(tmp_path / "t.xlsx"))["案件"]
+    header = [c.value for c in ws[1]]
+    for row in (2, 500):
+        assert ws.cell(row=row, column=header.index("立案日期") + 1).number_format == "yyyy-mm-dd"
+        amount = ws.cell(row=row, column=header.index("挽回国家损失（元）") + 1)
+        assert amount.number_format == "#,##0.00"

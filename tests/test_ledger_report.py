@@ -48,6 +48,7 @@ def direct_figures(ledger: Ledger, start: dt.date, end: dt.date) -> dict:
     filed = filed[(filed["filed_on"] >= start) & (filed["filed_on"] <= end)]
     m = ledger.table("case_measures")
     recs = m[(m["kind"] == "recommendation") & (m["issued_on"] >= start) & (m["issued_on"] <= end)]
+    adopted = recs[recs["adopted_on"].notna()]
     return {
         "models_invested": apps["model_id"].nunique(),
         "clues_judged": int(apps["clues_screened"].sum()),
@@ -62,6 +63,7 @@ def direct_figures(ledger: Ledger, start: dt.date, end: dt.date) -> dict:
             ]
         },  # fmt: skip
         "recommendations": len(recs),
+        "recommendations_adopted": int((adopted["adopted_on"] <= end).sum()),
         "loss_recovered_fen": int(filed["loss_recovered_fen"].sum()),
     }
 
@@ -130,3 +132,28 @@ def test_promotion_counts_distinct_units_inclusively(ledger):
 def test_promotion_frame_is_a_dataframe(ledger):
     promo = ledger.promotion_candidates()
     assert isinstance(promo.candidates, pd.DataFrame) and len(promo) == 0
+
+
+def test_english_loss_is_rounded_down(seeded):
+    """11,999.50 yuan is "more than 11,000 yuan", never "12,000 yuan"; the seed is unchanged."""
+    from kit.ledger.report import loss_en, loss_zh
+
+    assert loss_en(1199950) == "more than 11,000 yuan"
+    assert loss_en(1200000) == "12,000 yuan"
+    assert loss_en(99999999) == "more than 999,000 yuan"
+    assert loss_en(100000000) == "1.0 million yuan"
+    assert loss_en(852030) == "8,520.30 yuan"
+    fen = seed_example.SEED_FIGURES["loss_recovered_fen"]
+    assert (loss_en(fen), loss_zh(fen)) == ("more than 18.3 million yuan", "1830余万元")
+
+
+def test_adoptions_after_the_period_are_not_counted(ledger):
+    ledger.register_model({"model_id": "M1", "field": "social_security"}, unit="六安市人民检察院")
+    for n, adopted in enumerate(["2024-03-01", "2024-04-30", "2024-06-01", None]):
+        number = f"C{n}"
+        ledger.record_case(number, unit="霍邱县人民检察院", model_id="M1", received="2024-02-05",
+                           filed="2024-02-20")  # fmt: skip
+        ledger.add_measure(number, "recommendation", issued="2024-02-21", adopted=adopted)
+    jan_apr = ledger.report("2024-01", "2024-04").figures
+    assert (jan_apr["recommendations"], jan_apr["recommendations_adopted"]) == (4, 2)
+    assert ledger.report("2024-01", "2024-06").figures["recommendations_adopted"] == 3

@@ -50,7 +50,8 @@ class Dataset:
         Every table in ``truth/`` (``truth`` and, where there is one, ``linkage``: the true
         identity of each record whose identifiers were degraded).
     fingerprint : str
-        SHA-256 over the descriptor and every file, so runs can name the exact data they used.
+        SHA-256 over the descriptor and every data file (not the truth), so runs can name the
+        exact data they used.
     """
 
     name: str
@@ -174,9 +175,15 @@ def _read_package(folder: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame]
 
 
 def _fingerprint(folder: Path) -> str:
-    """SHA-256 over every data and descriptor file under ``folder`` (truth included)."""
+    """SHA-256 over every data and descriptor file under ``folder``, truth left out.
+
+    Clues depend on the agency data only, so the same data with or without its ``truth/``
+    folder (a hidden-data competition) has the same fingerprint, and so the same run ids.
+    """
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
+        if path.relative_to(folder).parts[0] == TRUTH_DIR:
+            continue
         if path.is_file() and path.suffix in {".csv", ".gz", ".json", ".parquet"}:
             digest.update(path.relative_to(folder).as_posix().encode())
             digest.update(path.read_bytes())

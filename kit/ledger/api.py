@@ -35,6 +35,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import inspect, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from kit.errors import LedgerError
@@ -44,7 +45,7 @@ from kit.ledger.db import describe, make_engine, read_transaction, resolve_url, 
 from kit.ledger.promotion import Promotion, promotion_candidates
 from kit.ledger.report import PeriodReport
 from kit.ledger.values import FieldError, parse_period
-from kit.ledger.writes import Writer
+from kit.ledger.writes import ACTOR_LENGTH, Writer
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: Latest schema revision shipped with this version of the kit.
@@ -86,6 +87,13 @@ class Ledger:
         self.url = resolve_url(db)
         self.engine = make_engine(self.url)
         self.actor = actor or _default_actor()
+        if len(self.actor) > ACTOR_LENGTH:  # the same limit on SQLite and PostgreSQL
+            raise LedgerError(
+                f"Ledger actor {self.actor[:20] + '...'!r} is {len(self.actor)} characters long, "
+                f"more than the {ACTOR_LENGTH} allowed for 操作人 (events.actor, "
+                f"model_status_history.changed_by). Fix: give a name of {ACTOR_LENGTH} characters "
+                "or fewer."
+            )
         self.clock = clock or _utcnow
         self._checked = False
 
@@ -112,8 +120,21 @@ class Ledger:
         self._checked = True
         return self
 
+    def _missing_file(self) -> Path | None:
+        """The SQLite file of this ledger when it does not exist yet (else ``None``)."""
+        url = make_url(self.url)
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        path = Path(url.database)
+        return None if path.exists() else path
+
     def revision(self) -> str | None:
-        """The schema revision of the database (``None`` before :meth:`init`)."""
+        """The schema revision of the database (``None`` before :meth:`init`).
+
+        Asking never creates a missing SQLite file.
+        """
+        if self._missing_file() is not None:
+            return None
         with read_transaction(self.engine) as conn:
             if not inspect(conn).has_table("alembic_version"):
                 return None
@@ -122,6 +143,13 @@ class Ledger:
     def _ready(self) -> None:
         if self._checked:
             return
+        missing = self._missing_file()
+        if missing is not None:  # connecting would create an empty file: say what to do instead
+            raise LedgerError(
+                f"The ledger file {missing} does not exist (nothing was created). "
+                "Fix: run `kit ledger init` (with --db for another file) or Ledger(...).init() "
+                "first, or give the path of an existing ledger."
+            )
         found = self.revision()
         if found != HEAD:
             state = "has no ledger tables" if found is None else f"has schema revision {found}"

@@ -6,8 +6,9 @@ get drop-down lists. Import (:mod:`kit.ledger.excel_import`) accepts Chinese or 
 labels, English labels or codes in the cells. It checks every row, lists every problem with sheet,
 row, column and fix, and writes all rows in one transaction or none at all. Rows point to one
 another by 应用编号 (application number, from the 模型应用 sheet), 案件编号 and 模型编号.
-People's names (建模人员) are masked in exports unless ``masked=False``; use an unmasked export to
-move a ledger between databases.
+People's names (建模人员, 操作人, and the same names inside the 操作记录 before/after JSON) are masked
+in exports unless ``masked=False``; use an unmasked export to move a ledger between databases.
+Text cells are always written as text, so a note starting with ``=`` is never a formula.
 
 Examples
 --------
@@ -17,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,7 +113,8 @@ HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def write_template(path: str | os.PathLike[str]) -> Path:
-    """Write a blank workbook: Chinese headers, drop-down lists, date and amount formats."""
+    """Write a blank workbook: Chinese headers, drop-down lists, and date and amount formats on
+    the first 499 data rows."""
     wb = Workbook()
     wb.remove(wb.active)
     for sheet in SHEETS:
@@ -137,7 +140,8 @@ def export_xlsx(
              "builders": _mask_names(models.loc[v["model_id"], "builders"], masked)}
             for v in _rec(t["model_versions"])
         ],
-        "status_history": _rec(t["model_status_history"]),
+        "status_history": [{**r, "changed_by": _mask_names(r["changed_by"], masked)}
+                           for r in _rec(t["model_status_history"])],
         "applications": [
             {**r, "application_no": r["id"], "unit": units[r["unit_id"]],
              "model_id": versions.loc[r["model_version_id"], "model_id"],
@@ -156,7 +160,9 @@ def export_xlsx(
         "measures": [{**r, "case_number": n} for r, n in zip(
             _rec(t["case_measures"]), t["case_measures"]["case_id"].map(
                 dict(zip(t["cases"]["id"], t["cases"]["case_number"], strict=True))), strict=True)],
-        "events": _rec(t["events"]),
+        "events": [{**r, "actor": _mask_names(r["actor"], masked),
+                    "before": _mask_json(r["before"], masked),
+                    "after": _mask_json(r["after"], masked)} for r in _rec(t["events"])],
     }  # fmt: skip
     wb = Workbook()
     wb.remove(wb.active)
@@ -169,9 +175,29 @@ def _rec(frame: Any) -> list[dict[str, Any]]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
-def _mask_names(text: str, masked: bool) -> str:
+#: Keys of the audit trail's before/after JSON that hold people's names.
+PERSON_KEYS = ("builders", "changed_by", "actor")
+
+
+def _mask_names(text: str | None, masked: bool) -> str:
+    """``'王芳; 李强'`` as ``'王*; 李*'`` when ``masked`` (names separated by ``;``)."""
     names = [n.strip() for n in str(text or "").split(";") if n.strip()]
     return "; ".join(mask_name(n) if masked else n for n in names)
+
+
+def _mask_json(text: str | None, masked: bool) -> str | None:
+    """An event's before/after JSON with the people's names in it masked when ``masked``."""
+    if not masked or not text:
+        return text
+    try:
+        data = json.loads(text)
+    except ValueError:  # not written by the kit: keep nothing that could be a name
+        return "***"
+    if isinstance(data, dict):
+        for key in PERSON_KEYS:
+            if isinstance(data.get(key), str):
+                data[key] = _mask_names(data[key], True)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def _sheet(wb: Workbook, sheet: Sheet, records: list[dict[str, Any]], lang: str) -> None:
@@ -182,12 +208,17 @@ def _sheet(wb: Workbook, sheet: Sheet, records: list[dict[str, Any]], lang: str)
     ws.freeze_panes = "A2"
     for rec in records:
         ws.append([_cell(c, rec.get(c.code), lang) for c in sheet.cols])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula: "=1+1 备注" stays as written
     last = max(len(records) + 1, 500)
+    # a blank template gets the formats on its first rows, where people will type
+    formatted = len(records) + 1 if records else last
     for i, col in enumerate(sheet.cols, start=1):
         letter = ws.cell(row=1, column=i).column_letter
         ws.column_dimensions[letter].width = max(12, min(40, len(col.zh) * 2 + 4))
         fmt = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm:ss", "amount": "#,##0.00"}
-        for row in ws.iter_rows(min_row=2, max_row=len(records) + 1, min_col=i, max_col=i):
+        for row in ws.iter_rows(min_row=2, max_row=formatted, min_col=i, max_col=i):
             if col.kind in fmt:
                 row[0].number_format = fmt[col.kind]
         if col.vocab:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from kit.errors import LedgerError, Problem
 from kit.ledger import rows
 from kit.ledger import schema as s
-from kit.ledger.excel import SHEETS, Col, Sheet
+from kit.ledger.excel import EVENTS, SHEETS, Col, Sheet
 from kit.ledger.values import (
     FieldError,
     is_blank,
@@ -30,7 +30,7 @@ from kit.ledger.values import (
     parse_text,
     yuan_to_fen,
 )
-from kit.ledger.writes import _code
+from kit.ledger.writes import ACTOR_LENGTH, CLUE_ID_LENGTH, _code
 
 
 def import_xlsx(ledger: Any, path: str | os.PathLike[str]) -> dict[str, int]:
@@ -54,8 +54,10 @@ def import_xlsx(ledger: Any, path: str | os.PathLike[str]) -> dict[str, int]:
             f"{path}: cannot be read as an Excel workbook ({exc}). Fix: save it as .xlsx."
         ) from None
     problems: list[Problem] = []
-    sheets = _read(wb, path.name, problems)
-    wb.close()
+    try:
+        sheets = _read(wb, path.name, problems)
+    finally:
+        wb.close()
     if any(p.row is None for p in problems):  # a sheet without its columns: stop here
         raise LedgerError(
             f"{path.name}: {len(problems)} problem(s); nothing was imported.", problems
@@ -87,16 +89,42 @@ class _Abort(Exception):
 Rows = dict[str, list[tuple[int, dict[str, Any]]]]
 
 
+#: Sheet names import reads, for messages: 单位 (units), 模型 (models), ...
+ACCEPTED = ", ".join(f"{sh.zh} ({sh.en})" for sh in SHEETS)
+#: Sheets written on export and never imported: the audit trail.
+SKIPPED = {EVENTS.zh, EVENTS.en, EVENTS.code}
+#: Every header a ledger sheet may have (Chinese, English, code), lower case.
+HEADERS = {k.lower() for sh in SHEETS for c in sh.cols for k in (c.zh, c.en, c.code)}
+
+
 def _read(wb: Any, name: str, problems: list[Problem]) -> Rows:
+    """The rows of the ledger sheets, checked cell by cell.
+
+    A sheet with another name is a problem when its header has two or more ledger columns (a
+    misnamed ledger sheet); otherwise (notes) it is left out. A workbook without a single data row
+    on a ledger sheet is a problem naming the sheets left out and the accepted names.
+    """
     by_name = {k: sh for sh in SHEETS for k in (sh.zh, sh.en, sh.code)}
     out: Rows = {sh.code: [] for sh in SHEETS}
+    left_out = []
     for ws in wb.worksheets:
         sheet = by_name.get(ws.title.strip())
-        if sheet is None:
-            continue  # 操作记录 / events and any notes sheets are not imported
-        lookup = {k.lower(): c.code for c in sheet.cols for k in (c.zh, c.en, c.code)}
         it = ws.iter_rows(values_only=True)
         header = [str(h).strip() if h is not None else "" for h in next(it, ())]
+        if sheet is None:
+            if ws.title.strip() in SKIPPED:
+                continue  # 操作记录 / events: the audit trail is the ledger's own
+            known = [h for h in header if h.lower() in HEADERS]
+            if len(known) >= 2:
+                problems.append(Problem(
+                    f"{name}, sheet {ws.title}", None, None,
+                    f"sheet {ws.title!r} is not a ledger sheet, but its header has ledger "
+                    f"columns ({', '.join(known[:4])}); it would be left out.",
+                    f"rename it to one of the accepted sheet names: {ACCEPTED}."))  # fmt: skip
+            else:
+                left_out.append(ws.title)  # a notes sheet
+            continue
+        lookup = {k.lower(): c.code for c in sheet.cols for k in (c.zh, c.en, c.code)}
         codes = [lookup.get(h.lower()) for h in header]
         missing = [c.zh for c in sheet.cols if c.code not in codes]
         if missing:
@@ -113,6 +141,11 @@ def _read(wb: Any, name: str, problems: list[Problem]) -> Rows:
                 problems.append(Problem(f"{name}, sheet {sheet.zh}", excel_row - 1, col.zh,
                                         exc.detail, exc.fix))  # fmt: skip
             out[sheet.code].append((excel_row, {**record, BAD: bool(bad)}))
+    if not problems and not any(out.values()):
+        others = f" Sheets left out: {', '.join(repr(t) for t in left_out)}." if left_out else ""
+        problems.append(Problem(
+            name, None, None, f"has no rows to import on any ledger sheet.{others}",
+            f"put the rows on sheets named {ACCEPTED} (header row from `kit ledger template`)."))  # fmt: skip
     return out
 
 
@@ -137,6 +170,9 @@ def _check_cells(sheet: Sheet, record: dict[str, Any]) -> list[tuple[Col, FieldE
                 parse_count(value, col.code)
         except FieldError as exc:
             found.append((col, exc))
+        except (ArithmeticError, TypeError, ValueError) as exc:  # no raw traceback for a cell
+            found.append((col, FieldError(col.code, f"{value!r} cannot be read ({exc}).",
+                                          "write the value as the template shows.")))  # fmt: skip
     return found
 
 
@@ -182,6 +218,11 @@ class _Importer:
             column = header.get(exc.field, exc.field)
             self.problems.append(Problem(f"{self.name}, sheet {sheet.zh}", excel_row - 1, column,
                                          exc.detail, exc.fix))  # fmt: skip
+        except (ArithmeticError, TypeError, ValueError) as exc:  # no raw traceback for a row
+            self.failed.add((sheet.code, str(rec.get(KEYS.get(sheet.code, "")))))
+            self.problems.append(Problem(f"{self.name}, sheet {sheet.zh}", excel_row - 1, None,
+                                         f"the row cannot be read ({exc}).",
+                                         "write the values as the template shows."))  # fmt: skip
         except DBAPIError as exc:
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
             self.problems.append(Problem(f"{self.name}, sheet {sheet.zh}", excel_row - 1, None,
@@ -212,9 +253,12 @@ class _Importer:
         self.w._model(model_id)
         if model_id not in self.new_models:
             return False  # the ledger keeps its own history of models it already had
+        if "*" in str(r.get("changed_by") or ""):
+            raise FieldError("changed_by", f"{r.get('changed_by')!r} is masked.",
+                             "import an export written with masked=False (--no-mask).")  # fmt: skip
         row = {"model_id": model_id, "status": _code("model_status", r.get("status"), "status"),
                "changed_at": _when(r.get("changed_at")) or self.w.now,
-               "changed_by": parse_text(r.get("changed_by"), "changed_by"),
+               "changed_by": parse_text(r.get("changed_by"), "changed_by", max_length=ACTOR_LENGTH),
                "note": parse_text(r.get("note"), "note")}  # fmt: skip
         self.w.conn.execute(insert(s.model_status_history).values(**row))
         self.w.event("import status", "model_status_history", model_id, after=row)
@@ -229,11 +273,13 @@ class _Importer:
         self.app_ids[number] = None
         row = rows.application_row(self.w, r)
         row["recorded_at"] = _when(r.get("recorded_at"))
-        ids = [parse_text(c.get("clue_id"), "clue_id", required=True) for c in clues]
+        ids = [parse_text(c.get("clue_id"), "clue_id", required=True, max_length=CLUE_ID_LENGTH)
+               for c in clues]  # fmt: skip
         self.app_ids[number] = self.w.add_application(row, ids)
         self.added["application_clues"] += len(ids)
 
     def _clue(self, r: dict[str, Any]) -> bool:
+        parse_text(r.get("clue_id"), "clue_id", required=True, max_length=CLUE_ID_LENGTH)
         number = parse_count(r.get("application_no"), "application_no")
         if number not in self.app_ids:
             raise FieldError("application_no", f"{number} is not on the 模型应用 sheet.",

@@ -2,7 +2,8 @@
 
 Period membership: an application counts in the period of its ``applied_on`` date, a case in the
 period of its filing date (立案), a measure in the period of its issue date, and a case's recovered
-loss in the period the case was filed.
+loss in the period the case was filed. A recommendation counts as adopted when it was issued in the
+period and adopted by the period's last day (an adoption after the period is not yet known then).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def period_figures(conn: Connection, start: dt.date, end: dt.date) -> dict[str, 
         measures[kind] = int(n)
     adopted = conn.execute(
         select(func.count()).where(
-            and_(issued, m.c.kind == "recommendation", m.c.adopted_on.is_not(None))
+            and_(issued, m.c.kind == "recommendation", m.c.adopted_on <= end)
         )
     )
     return {

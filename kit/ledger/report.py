@@ -65,14 +65,21 @@ def loss_zh(fen: int) -> str:
 
 
 def loss_en(fen: int) -> str:
-    """A recovered amount as the bulletin writes it: more than 18.3 million yuan."""
+    """A recovered amount as the bulletin writes it, rounded down: more than 18.3 million yuan.
+
+    Examples
+    --------
+    >>> loss_en(1199950), loss_en(1200000), loss_en(99999999), loss_en(852030)
+    ('more than 11,000 yuan', '12,000 yuan', 'more than 999,000 yuan', '8,520.30 yuan')
+    """
     yuan = fen_to_yuan(fen)
     if yuan >= 1_000_000:
         tenths = int(yuan // 100_000)
         more = "more than " if tenths * 100_000 != yuan else ""
         return f"{more}{tenths / 10:.1f} million yuan"
-    if yuan >= 10_000:
-        return f"{about(int(yuan), 1000) if int(yuan) == yuan else about(int(yuan) + 1, 1000)} yuan"
+    if yuan >= 10_000:  # rounded down to thousands, "more than" only when something was cut
+        thousands = int(yuan // 1000) * 1000
+        return f"{'more than ' if thousands != yuan else ''}{thousands:,} yuan"
     return f"{yuan:,.2f} yuan"
 
 

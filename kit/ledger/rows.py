@@ -20,7 +20,7 @@ from kit.ledger.values import (
     yuan_to_fen,
 )
 from kit.ledger.vocab import CATEGORY_BY_FIELD
-from kit.ledger.writes import Writer, _code, case_status
+from kit.ledger.writes import CLUE_ID_LENGTH, Writer, _code, case_status
 
 
 def model_info(spec: Any, **extra: Any) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def case_row(w: Writer, v: Mapping[str, Any]) -> dict[str, Any]:
     number = parse_text(v.get("case_number"), "case_number", required=True, max_length=64)
     model_id = parse_text(v.get("model_id"), "model_id", required=True, max_length=40)
     unit_id = w.unit_id(v.get("unit"))
-    clue_id = parse_text(v.get("clue_id"), "clue_id", max_length=64) or None
+    clue_id = parse_text(v.get("clue_id"), "clue_id", max_length=CLUE_ID_LENGTH) or None
     app_id = (
         None
         if is_blank(v.get("application_id"))
@@ -128,9 +128,27 @@ def case_row(w: Writer, v: Mapping[str, Any]) -> dict[str, Any]:
         "loss_recovered_fen": yuan_to_fen(v.get("loss_recovered"), "loss_recovered"),
         "note": parse_text(v.get("note"), "note"),
     }
+    if app_id is not None:
+        _check_received_after_applied(w, app_id, clue_id, row["received_on"])
     status = v.get("status")
     row["status"] = case_status(row) if is_blank(status) else _code("case_status", status, "status")
     return row
+
+
+def _check_received_after_applied(w: Writer, app_id: int, clue_id: Any, received: Any) -> None:
+    """A clue cannot be received before the application whose run produced it."""
+    from sqlalchemy import select
+
+    from kit.ledger.schema import model_applications as apps
+
+    applied = w.conn.execute(select(apps.c.applied_on).where(apps.c.id == app_id)).scalar()
+    if applied is not None and received < applied:
+        raise FieldError(
+            "received_on",
+            f"{received} is before {applied}, when application {app_id} produced clue {clue_id!r}.",
+            "give the date the clue was received (on or after the application date), or cite "
+            "the right clue.",
+        )
 
 
 def _check_version_model(w: Writer, mv_id: int, model_id: str, clue_id: str | None) -> None:

@@ -131,6 +131,8 @@ def yuan_to_fen(value: Any, field: str = "amount", required: bool = False) -> in
                 field, f"{value!r} has more than two decimals.", "round to fen (0.01 yuan)."
             )
         fen = rounded
+    if fen > MAX_FEN:
+        raise FieldError(field, f"{value!r} is too large for the ledger.", "check the amount.")
     return int(fen)
 
 
@@ -139,28 +141,71 @@ def fen_to_yuan(fen: int | None) -> Decimal:
     return (Decimal(int(fen or 0)) / 100).quantize(Decimal("0.01"))
 
 
+#: Largest count (clues, cases, versions): the databases' 4-byte INTEGER, the same on both.
+MAX_COUNT = 2_147_483_647
+#: Largest amount in fen: the databases' 8-byte BIGINT, the same on both.
+MAX_FEN = 9_223_372_036_854_775_807
+
+
 def parse_count(value: Any, field: str, default: int | None = None) -> int:
-    """A whole number of 0 or more (clues, cases)."""
+    """A whole number of 0 or more (clues, cases); ``"3.0"`` from a spreadsheet is 3.
+
+    Examples
+    --------
+    >>> parse_count("1.0", "version"), parse_count(None, "cases_formed", default=0)
+    (1, 0)
+    """
     if is_blank(value):
         if default is not None:
             return default
         raise FieldError(field, "is empty.", "give a whole number (0 or more).")
-    try:
-        number = float(str(value).replace(",", "").strip())
-    except ValueError:
-        number = float("nan")
-    if number != number or number != int(number) or number < 0:
+    if isinstance(value, bool):
         raise FieldError(field, f"{value!r} is not a whole number of 0 or more.", "fix the count.")
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or number != number.to_integral_value() or number < 0:
+        raise FieldError(field, f"{value!r} is not a whole number of 0 or more.", "fix the count.")
+    if number > MAX_COUNT:
+        raise FieldError(
+            field, f"{value!r} is larger than {MAX_COUNT:,}.", "check the number; it is too large."
+        )
     return int(number)
 
 
 def parse_text(value: Any, field: str, required: bool = False, max_length: int = 0) -> str:
-    """Stripped text; blank is ``''`` unless required."""
+    """Stripped text; blank is ``''`` unless required.
+
+    Raises
+    ------
+    FieldError
+        If required and blank, longer than ``max_length`` characters (when given), or holding
+        a NUL character (PostgreSQL cannot store it, so neither database takes it).
+    """
     text = "" if is_blank(value) else str(value).strip()
     if required and not text:
         raise FieldError(field, "is empty.", "fill it in.")
+    check_length(text, field, max_length)
+    if "\x00" in text:
+        raise FieldError(field, f"{text[:20]!r} holds a NUL character (\\x00).", "remove it.")
+    return text
+
+
+def check_length(text: str, field: str, max_length: int) -> None:
+    """Refuse ``text`` longer than ``max_length`` characters (0: no limit), on every database.
+
+    Examples
+    --------
+    >>> check_length("x" * 65, "clue_id", 64)
+    Traceback (most recent call last):
+    ...
+    kit.ledger.values.FieldError: clue_id: 'xxxxxxxxxxxxxxxxxxxx...' is 65 characters long, more than the 64 allowed. Fix: shorten it to 64 characters or fewer.
+    """
     if max_length and len(text) > max_length:
         raise FieldError(
-            field, f"{text[:20]!r}... is longer than {max_length} characters.", "shorten it."
+            field,
+            f"{text[:20] + '...'!r} is {len(text)} characters long, more than the {max_length} "
+            "allowed.",
+            f"shorten it to {max_length} characters or fewer.",
         )
-    return text

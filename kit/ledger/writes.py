@@ -16,11 +16,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from kit.ledger import schema as s
-from kit.ledger.values import FieldError, parse_text
+from kit.ledger.values import FieldError, check_length, is_blank, parse_count, parse_text
 from kit.ledger.vocab import CATEGORY_BY_FIELD, level_from_name, to_code
+
+#: Longest clue id and person's name (actor, changed_by): the schema's column lengths.
+CLUE_ID_LENGTH = 64
+ACTOR_LENGTH = 100
 
 
 def _json(data: Mapping[str, Any] | None) -> str | None:
@@ -38,6 +43,31 @@ def _code(vocabulary: str, value: Any, name: str) -> str:
         text = str(exc).split(": ", 1)[-1]
         message, _, fix = text.partition(" Fix: ")
         raise FieldError(name, message, fix) from None
+
+
+def insert_new(conn: Connection, table: Table, row: Mapping[str, Any], keys: list[str]) -> Any:
+    """Insert ``row`` unless a row with the same unique ``keys`` exists.
+
+    Returns the new row's primary key, or ``None`` when the row was already there.
+    ``INSERT ... ON CONFLICT (keys) DO NOTHING RETURNING pk`` on both databases: a concurrent
+    writer that inserts the same key first makes this a no-op (PostgreSQL waits for it to commit)
+    instead of a unique-key violation that would abort the whole transaction. This makes
+    get-or-create race-safe: look the row up again after a ``None``.
+    """
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    (pk,) = table.primary_key.columns
+    stmt = (
+        dialect.insert(table).values(**row).on_conflict_do_nothing(index_elements=keys)
+    ).returning(pk)
+    return conn.execute(stmt).scalar()
+
+
+def parse_version(value: Any, field: str = "version") -> int:
+    """A model version number (1, 2, ...); ``"1.0"`` from a spreadsheet is 1."""
+    number = parse_count(value, field)
+    if number < 1:
+        raise FieldError(field, f"{value!r} is below 1.", "versions count from 1.")
+    return number
 
 
 @dataclass
@@ -106,24 +136,27 @@ class Writer:
             )
         parent_id = self.unit_id(parent, create=False, column="parent") if parent else None
         row = {"name": text, "level": level_code, "region_code": region, "parent_id": parent_id}
-        existing = self.conn.execute(select(s.units).where(s.units.c.name == text)).mappings()
-        if (old := existing.first()) is not None:
-            clash = [
-                k for k in ("level", "region_code", "parent_id") if row[k] and old[k] != row[k]
-            ]
-            if clash:
-                raise FieldError(
-                    clash[0],
-                    f"unit {text!r} is already in the ledger with {clash[0]} {old[clash[0]]!r}, "
-                    f"not {row[clash[0]]!r}.",
-                    "keep the recorded value or correct the unit in the ledger.",
-                )
-            self._units[text] = int(old["id"])
-            return int(old["id"])
-        new_id = int(self.conn.execute(insert(s.units).values(**row)).inserted_primary_key[0])
-        self._units[text] = new_id
-        self.event("add unit", "units", text, after=row)
-        return new_id
+        old = self._unit_row(text)
+        new_id = None if old is not None else insert_new(self.conn, s.units, row, ["name"])
+        if new_id is not None:
+            self._units[text] = int(new_id)
+            self.event("add unit", "units", text, after=row)
+            return int(new_id)
+        old = old or self._unit_row(text)  # another writer added it just now
+        assert old is not None
+        clash = [k for k in ("level", "region_code", "parent_id") if row[k] and old[k] != row[k]]
+        if clash:
+            raise FieldError(
+                clash[0],
+                f"unit {text!r} is already in the ledger with {clash[0]} {old[clash[0]]!r}, "
+                f"not {row[clash[0]]!r}.",
+                "keep the recorded value or correct the unit in the ledger.",
+            )
+        self._units[text] = int(old["id"])
+        return int(old["id"])
+
+    def _unit_row(self, name: str) -> Mapping[str, Any] | None:
+        return self.conn.execute(select(s.units).where(s.units.c.name == name)).mappings().first()
 
     # -- models ------------------------------------------------------------------------------
     def register_model(
@@ -136,9 +169,7 @@ class Writer:
         caller writes the history it has).
         """
         model_id = parse_text(info.get("model_id"), "model_id", required=True, max_length=40)
-        version = int(info.get("version") or 1)
-        if version < 1:
-            raise FieldError("version", f"{version} is below 1.", "versions count from 1.")
+        version = parse_version(1 if is_blank(info.get("version")) else info.get("version"))
         spec_hash = parse_text(info.get("spec_hash"), "spec_hash", max_length=64)
         model = self._model(model_id, required=False)
         created = model is None
@@ -156,36 +187,37 @@ class Writer:
                 "status": _code("model_status", info.get("status") or "in_development", "status"),
                 "created_at": info.get("created_at") or self.now,
             }
-            self.conn.execute(insert(s.models).values(**row))
+            # another writer may register the same model at the same moment: then it is theirs
+            created = insert_new(self.conn, s.models, row, ["id"]) is not None
+        if created:
             if history:
                 self._history(model_id, row["status"], str(info.get("note") or "registered"))
             self.event("register model", "models", model_id, after=row)
-        versions = s.model_versions
-        old = (
-            self.conn.execute(
-                select(versions).where(
-                    versions.c.model_id == model_id, versions.c.version == version
-                )
+        vrow = {"model_id": model_id, "version": version, "spec_hash": spec_hash,
+                "registered_at": info.get("registered_at") or self.now}  # fmt: skip
+        old = self._version_row(model_id, version)
+        keys = ["model_id", "version"]
+        new_id = None if old is not None else insert_new(self.conn, s.model_versions, vrow, keys)
+        if new_id is not None:
+            self.event("register version", "model_versions", f"{model_id} v{version}", after=vrow)
+            return {"model_id": model_id, "version": version, "model_version_id": int(new_id),
+                    "created": True}  # fmt: skip
+        old = old or self._version_row(model_id, version)  # another writer registered it
+        assert old is not None
+        if spec_hash and old["spec_hash"] and old["spec_hash"] != spec_hash:
+            raise FieldError(
+                "version",
+                f"{model_id} version {version} is registered with spec hash "
+                f"{old['spec_hash'][:12]}..., but this spec's hash is {spec_hash[:12]}...",
+                "raise `version` in the model's YAML whenever its rule changes.",
             )
-            .mappings()
-            .first()
-        )
-        if old is not None:
-            if spec_hash and old["spec_hash"] and old["spec_hash"] != spec_hash:
-                raise FieldError(
-                    "version",
-                    f"{model_id} version {version} is registered with spec hash "
-                    f"{old['spec_hash'][:12]}..., but this spec's hash is {spec_hash[:12]}...",
-                    "raise `version` in the model's YAML whenever its rule changes.",
-                )
-            return {"model_id": model_id, "version": version, "model_version_id": old["id"],
-                    "created": False}  # fmt: skip
-        row = {"model_id": model_id, "version": version, "spec_hash": spec_hash,
-               "registered_at": info.get("registered_at") or self.now}  # fmt: skip
-        new_id = self.conn.execute(insert(versions).values(**row)).inserted_primary_key[0]
-        self.event("register version", "model_versions", f"{model_id} v{version}", after=row)
-        return {"model_id": model_id, "version": version, "model_version_id": int(new_id),
-                "created": True}  # fmt: skip
+        return {"model_id": model_id, "version": version, "model_version_id": int(old["id"]),
+                "created": False}  # fmt: skip
+
+    def _version_row(self, model_id: str, version: int) -> Mapping[str, Any] | None:
+        mv = s.model_versions
+        query = select(mv).where(mv.c.model_id == model_id, mv.c.version == version)
+        return self.conn.execute(query).mappings().first()
 
     def _model(self, model_id: str, required: bool = True) -> Mapping[str, Any] | None:
         row = self.conn.execute(select(s.models).where(s.models.c.id == model_id)).mappings()
@@ -233,7 +265,7 @@ class Writer:
         if version is None or str(version).strip() == "":
             found = self.conn.execute(query.order_by(mv.c.version.desc()).limit(1)).first()
         else:
-            found = self.conn.execute(query.where(mv.c.version == int(version))).first()
+            found = self.conn.execute(query.where(mv.c.version == parse_version(version))).first()
         if found is None:
             raise FieldError(
                 "version",
@@ -247,6 +279,8 @@ class Writer:
     def add_application(self, row: Mapping[str, Any], clue_ids: Iterable[str] = ()) -> int:
         """Record one model application (fields as in ``model_applications``) and its clue ids."""
         ids = [str(c) for c in clue_ids]
+        for clue in ids:
+            check_length(clue, "clue_id", CLUE_ID_LENGTH)
         if len(set(ids)) != len(ids):
             raise FieldError("clue_id", "the clue list repeats clue ids.", "give each clue once.")
         screened = row["clues_screened"]
@@ -267,18 +301,18 @@ class Writer:
             raise FieldError("window_end", f"{end} is before the window start {start}.",
                              "give the data window as start <= end.")  # fmt: skip
         apps = s.model_applications
-        if row.get("run_id"):
-            dup = select(apps.c.id).where(
-                apps.c.unit_id == row["unit_id"], apps.c.run_id == row["run_id"]
-            )
-            if self.conn.execute(dup).first() is not None:
+        values = {**row, "recorded_at": row.get("recorded_at") or self.now}
+        if row.get("run_id"):  # unique per unit: a concurrent writer's copy makes this a no-op
+            new_id = insert_new(self.conn, apps, values, ["unit_id", "run_id"])
+            if new_id is None:
                 raise FieldError(
                     "run_id",
                     f"run {row['run_id']} is already recorded for this unit.",
                     "record each run once; a new data window gives a new run id.",
                 )
-        values = {**row, "recorded_at": row.get("recorded_at") or self.now}
-        app_id = int(self.conn.execute(insert(apps).values(**values)).inserted_primary_key[0])
+            app_id = int(new_id)
+        else:
+            app_id = int(self.conn.execute(insert(apps).values(**values)).inserted_primary_key[0])
         if ids:
             self.conn.execute(
                 insert(s.application_clues), [{"application_id": app_id, "clue_id": c} for c in ids]
@@ -341,7 +375,14 @@ class Writer:
         check_case_dates(row)
         if not row.get("category"):
             row["category"] = CATEGORY_BY_FIELD.get(row["field"], "other")
-        case_id = int(self.conn.execute(insert(s.cases).values(**row)).inserted_primary_key[0])
+        new_id = insert_new(self.conn, s.cases, row, ["case_number"])
+        if new_id is None:  # another writer recorded it between the check and now
+            raise FieldError(
+                "case_number",
+                f"case {number!r} was recorded by another writer a moment ago.",
+                "give a new case number, or change the case with update_case.",
+            )
+        case_id = int(new_id)
         self.event("record case", "cases", number, after=row)
         return case_id
 

@@ -102,7 +102,7 @@ RESOURCES: list[dict[str, Any]] = [
               _num("hazardous_waste_tonnes", "Hazardous waste dumped.", "倾倒处置危险废物数量", 2, "t"),
               _num("fine_amount", "Fine.", "罚款金额", 2, "yuan", req=True),
               _s("status", "effective or revoked.", "状态", ["effective", "revoked"]),
-              F("facts", "string", "Facts as written in the decision (Chinese).", "违法事实", constraints=_REQ, mask="text")],
+              F("facts", "string", "Facts as written in the decision (Chinese); they name the enterprise, never a person.", "违法事实（仅涉及企业，不含个人信息）", constraints=_REQ)],
              "penalty_id"),
     resource("police_transfers", "Transfers to the police", "移送公安机关记录",
              "Penalty cases transferred as suspected crimes (两法衔接).",
@@ -156,10 +156,13 @@ RESOURCES: list[dict[str, Any]] = [
 
 TRUTH_RESOURCE = resource(
     "truth", "Planted cases and traps", "标注答案",
-    "One row per planted case or trap of EN01-EN07.",
+    "One row per planted case or trap of EN01-EN07. subject_id per pattern: outlet_id "
+    "(falsified_monitoring), USCC (criminal_exceedance, repeat_offender), penalty_id "
+    "(fine_instead_of_prosecution), order_id (unpaid_restoration), 'USCC|year' "
+    "(hazardous_waste_gap) or the worker's ID number (forged_certificates).",
     [_s("pattern", "Model.", "模型", list(PATTERNS.values())),
      _s("subject_type", "outlet, enterprise, penalty, order, enterprise_year or person.", "对象类型"),
-     F("subject_id", "string", "Outlet id, USCC, penalty id, order id, 'USCC|year' or ID number.", "对象标识", personal=True, constraints=_REQ, mask="id"),
+     F("subject_id", "string", "Outlet id (EN01), USCC (EN02, EN04), penalty_id (EN03), order_id (EN05), 'USCC|year' (EN06) or the worker's ID number (EN07).", "对象标识：排放口编号（EN01）、统一社会信用代码（EN02、EN04）、处罚决定编号（EN03）、修复令编号（EN05）、统一社会信用代码|年度（EN06）或作业人员公民身份号码（EN07）", personal=True, constraints=_REQ, mask="subject"),
      F("is_case", "boolean", "A real case (true) or a trap (false).", "是否真实案件", constraints=_REQ),
      _num("amount_improper", "Unpaid restoration money past due (EN05); 0 otherwise.", "涉案金额", 2, "yuan", True),
      _s("reason", "Reason code.", "原因", list(REASONS)),

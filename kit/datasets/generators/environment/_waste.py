@@ -4,7 +4,9 @@ Part of :mod:`kit.datasets.generators.environment`. Each producing enterprise de
 and waste code, the tonnes produced and the stock stored on site at the end of the year, and
 ships its waste in batches of 1-15 t to licensed handlers under manifests. For a year Y the
 balance is ``produced + stock(Y-1) - stock(Y) - licensed transfers in Y``; ordinary enterprises
-stay within half a tonne (weighing differences).
+stay within ``TOLERANCE`` (weighing differences) and grow their stock by at most ``STOCK_GROWTH``
+a year, so that the plain rule (production minus licensed transfers of 3 t or more) flags only
+planted enterprise-years. Shipments are drawn first; the declared production follows from them.
 """
 
 from __future__ import annotations
@@ -31,6 +33,33 @@ def _batches(rng: np.random.Generator, total: float) -> list[float]:
         out.append(round(b, 3))
         left = round(left - b, 3)
     return out
+
+
+#: Largest growth of an ordinary enterprise's declared stock in a year, tonnes (all codes).
+STOCK_GROWTH = 2.0
+#: Weighing differences of an ordinary enterprise-year stay within this, tonnes (all codes).
+TOLERANCE = 0.3
+
+
+def _declare(
+    prev: float, growth: float, scenario: str, n: int, gap: float, n_codes: int
+) -> tuple[float, float]:
+    """Declared production beyond the shipments, and the declared year-end stock, of one code.
+
+    Ordinary enterprises let their stock grow by at most ``STOCK_GROWTH`` tonnes a year and
+    weigh within ``TOLERANCE`` tonnes over all codes; the planted scenarios keep their gap
+    (``untransferred_gap``) or stock growth (``declared_on_site_storage``) in full.
+    """
+    planted = n == 0 and scenario != "normal"
+    if not (planted and scenario == "untransferred_gap"):
+        gap = gap * TOLERANCE / 0.4 / n_codes
+    if planted and scenario == "declared_on_site_storage":
+        stored = prev + growth
+    elif planted and scenario == "transferred_next_january":
+        stored = 0.0
+    else:
+        stored = max(min(prev + growth, prev + STOCK_GROWTH / n_codes), 0.0)
+    return stored - prev + gap, stored
 
 
 def make_waste(
@@ -63,7 +92,8 @@ def make_waste(
         codes = INDUSTRIES[ind[i]].waste
         codes = [codes[0], *[c for c in codes[1:] if rng.random() < 0.6]]
         scale_t = np.exp(rng.normal(np.log(30), 0.9))
-        stock = dict.fromkeys(codes, 0.0)
+        drawn_stock = dict.fromkeys(codes, 0.0)  # the stock the shipments were drawn against
+        stock = dict.fromkeys(codes, 0.0)  # the declared stock
         carry = dict.fromkeys(codes, 0.0)  # undeclared stock shipped next January
         for y in YEARS:
             scenario = plan.get((i, y), "normal")
@@ -85,24 +115,38 @@ def make_waste(
                     unlic = round(float(rng.uniform(3.2, 25)), 3)
                     produced = max(produced, unlic + 1)
                 elif n == 0 and scenario == "declared_on_site_storage":
-                    end_stock = round(stock[code] + float(rng.uniform(3.5, 20)), 3)
+                    end_stock = round(drawn_stock[code] + float(rng.uniform(3.5, 20)), 3)
                     produced = max(produced, end_stock + 1)
                 elif n == 0 and scenario == "transferred_next_january":
                     january, end_stock = round(float(rng.uniform(3.5, 12)), 3), 0.0
                     produced = max(produced, january + 1)
-                shipped = produced + stock[code] - end_stock - gap - unlic - january
+                shipped = produced + drawn_stock[code] - end_stock - gap - unlic - january
                 shipped = max(round(shipped, 3), 0.0)
-                decl.append((u, y, code, produced, end_stock))
-                for b in _batches(rng, carry[code]):  # last year's undeclared stock, in January
-                    when = np.datetime64(f"{y}-01-03") + int(rng.integers(0, 28))
-                    man.append((u, code, b, str(rng.choice(licensed)), True, when))
-                for b in _batches(rng, shipped):
-                    when = np.datetime64(f"{y}-01-01") + int(rng.integers(0, 365))
-                    man.append((u, code, b, str(rng.choice(licensed)), True, when))
-                for b in _batches(rng, unlic):
-                    when = np.datetime64(f"{y}-01-01") + int(rng.integers(0, 365))
-                    man.append((u, code, b, str(rng.choice(unlicensed)), False, when))
-                stock[code] = end_stock
+                declared, stored = _declare(
+                    stock[code], end_stock - drawn_stock[code], scenario, n, gap, len(codes)
+                )
+                drawn_stock[code] = end_stock
+                jan = [
+                    (b, np.datetime64(f"{y}-01-03") + int(rng.integers(0, 28)),
+                     str(rng.choice(licensed)))
+                    for b in _batches(rng, carry[code])
+                ]  # fmt: skip
+                out = [
+                    (b, np.datetime64(f"{y}-01-01") + int(rng.integers(0, 365)),
+                     str(rng.choice(licensed)))
+                    for b in _batches(rng, shipped)
+                ]  # fmt: skip
+                away = [
+                    (b, np.datetime64(f"{y}-01-01") + int(rng.integers(0, 365)),
+                     str(rng.choice(unlicensed)))
+                    for b in _batches(rng, unlic)
+                ]  # fmt: skip
+                # declared production = what left + stock change + the scenario's gap
+                produced = round(sum(b for b, _, _ in out + away) + january + declared, 3)
+                decl.append((u, y, code, max(produced, 0.001), round(stored, 3)))
+                man += [(u, code, b, r, True, when) for b, when, r in jan + out]
+                man += [(u, code, b, r, False, when) for b, when, r in away]
+                stock[code] = round(stored, 3)
                 carry[code] = january
     d = pd.DataFrame(
         decl, columns=["uscc", "year", "waste_code", "tonnes_produced", "tonnes_stored_year_end"]

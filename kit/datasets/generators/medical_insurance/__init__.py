@@ -75,6 +75,7 @@ def _chunk(rng: np.random.Generator, k: int, ss: dict[str, pd.DataFrame],
     _plant_items.resold_drugs(ctx)
     _plant_groups.group_admissions(ctx)
     _plant_groups.pharmacy_card_swiping(ctx)
+    _baseline.keep_out_of_stays(pop, claims)
     n_hosp = int((inst.kind == "hospital").sum())
     bed_plan = {
         "mi06_hospitals": max(1, int(round(n_hosp * 0.14))),

@@ -204,3 +204,40 @@ def ambulatory(rng: np.random.Generator, pop: Population, inst: Institutions, cl
     where = np.where(rng.random(len(person)) < 0.7, home[person], other)
     keys = claims.add(person=person, inst=where, kind="pharmacy", admission=day, settle=day)
     claims.add_items(pharmacy_items(rng, keys, chronic[person]))
+
+
+def keep_out_of_stays(pop: Population, claims: Claims) -> None:
+    """Move ordinary outpatient visits and pharmacy purchases out of the person's stays.
+
+    Planted stays are placed after ordinary care was drawn, so an ordinary visit or purchase can
+    fall inside one; it is moved to the first free day of the week after discharge (or, near
+    the end of the window or of life, of the week before admission). Deterministic: no draws.
+    """
+    s, _ = claims.frames()
+    stays = s[(s["kind"] == "inpatient") & (s["refund_of"] < 0)]
+    spans = pd.concat([
+        pd.DataFrame({"person": stays["person"].to_numpy(), "start": stays["admission"].to_numpy(),
+                      "end": stays["discharge"].to_numpy()}),
+        locked_up(pop)[["person", "start", "end"]],
+    ], ignore_index=True)  # fmt: skip
+    spans["start"] = spans["start"].to_numpy().astype("datetime64[D]")
+    spans["end"] = spans["end"].to_numpy().astype("datetime64[D]")
+    refunded = set(s.loc[s["refund_of"] >= 0, "refund_of"].tolist())
+    for frame in claims.settlements:
+        amb = (frame["kind"] != "inpatient").to_numpy() & ~frame["planted"].to_numpy(dtype=bool)
+        amb &= ~frame["_s"].isin(refunded).to_numpy()
+        idx = np.flatnonzero(amb)
+        person = frame["person"].to_numpy()[idx].astype(int)
+        day = frame["admission"].to_numpy().astype("datetime64[D]")[idx]
+        inside = ~_outside(person, day, spans)
+        for i, p in zip(idx[inside], person[inside], strict=True):
+            mine = spans[spans["person"] == p]
+            d0 = frame["admission"].to_numpy().astype("datetime64[D]")[i]
+            stay = mine[(mine["start"] <= d0) & (mine["end"] >= d0)].iloc[0]
+            tries = [stay["end"] + np.timedelta64(k, "D") for k in range(1, 8)]
+            tries += [stay["start"] - np.timedelta64(k, "D") for k in range(1, 8)]
+            for new in tries:
+                ok = pop.alive_from[p] <= new <= min(pop.alive_to[p], WINDOW_END)
+                if ok and _outside(np.array([p]), np.array([new]), mine).all():
+                    frame.loc[i, ["admission", "settle"]] = new
+                    break

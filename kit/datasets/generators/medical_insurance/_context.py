@@ -76,6 +76,14 @@ class Context:
             return False
         return all(end + margin * D < s or start - margin * D > e for s, e in self.busy[person])
 
+    def outside_stays(self, person: int, when: np.datetime64) -> np.datetime64:
+        """``when``, or the day after the booked span of the person that contains it."""
+        when = day(when)
+        for s, e in sorted(self.busy[person]):
+            if s <= when <= e:
+                when = e + D
+        return when
+
     def candidates(self, mask: np.ndarray) -> np.ndarray:
         """Insured persons in ``mask`` not yet used by a planted story, in random order."""
         pop = self.pop

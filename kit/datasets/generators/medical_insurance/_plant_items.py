@@ -143,12 +143,12 @@ def resold_drugs(ctx: Context) -> None:
         ctx.used.update((a, b))
         drug = cat.CODES[cat.RESALE_DRUGS[int(rng.integers(0, len(cat.RESALE_DRUGS)))]]
         code = ctx.claims.trace_code(cat.item(drug))
-        t1 = ctx.random_day(lo, hi)
+        t1 = ctx.outside_stays(a, ctx.random_day(lo, hi))
         first_shop = ctx.of_kind(a, "pharmacy")
         if step == "case":
             k1 = ctx.visit(a, first_shop, t1, [(drug, 1)], traces={0: code})
             other = ctx.inst.pick(rng, (ctx.inst.kind == "pharmacy"), ctx.region_of(b))
-            t2 = t1 + int(rng.integers(10, 90)) * D
+            t2 = ctx.outside_stays(b, t1 + int(rng.integers(10, 90)) * D)
             k2 = ctx.visit(b, other, t2, [(drug, 1)], traces={0: code})
             ctx.add_truth(pattern, "drug_trace_code", code, True, "code_settled_twice",
                           "A pack bought on one card was bought back and settled again on "
@@ -158,14 +158,16 @@ def resold_drugs(ctx: Context) -> None:
             k1 = ctx.visit(a, first_shop, t1, [(drug, 1)], traces={0: code})
             ctx.visit(a, first_shop, t1 + int(rng.integers(1, 5)) * D, [(drug, -1)],
                       traces={0: code}, refund_of=k1)  # fmt: skip
-            ctx.visit(b, first_shop, t1 + int(rng.integers(6, 30)) * D, [(drug, 1)],
+            ctx.visit(b, first_shop, ctx.outside_stays(b, t1 + int(rng.integers(6, 30)) * D),
+                      [(drug, 1)],
                       traces={0: code})  # fmt: skip
             ctx.add_truth(pattern, "drug_trace_code", code, False, "refund_then_resale",
                           "The first sale was refunded and the pack went back on the shelf "
                           "before it was sold again.")  # fmt: skip
         else:
             for person, dt in ((a, 0), (b, int(rng.integers(3, 25)))):
-                ctx.visit(person, first_shop, t1 + dt * D, [(drug, 0.5)], traces={0: code})
+                when = ctx.outside_stays(person, t1 + dt * D)
+                ctx.visit(person, first_shop, when, [(drug, 0.5)], traces={0: code})
             ctx.add_truth(pattern, "drug_trace_code", code, False, "split_pack_sale",
                           "One pack was split (拆零) and sold in halves at the same pharmacy; "
                           "each half carries the pack's code.")  # fmt: skip

@@ -58,7 +58,8 @@ INSURED = resource("insured", "Insured persons", "参保人员信息",
      _s("sex", "Sex as recorded by the medical insurance bureau (M, F); may hold a coding error "
         "(the ID number's 17th digit is authoritative).", "性别（医保登记）",
         constraints=required(**_SEX)),
-     _d("birth_date", "Date of birth.", "出生日期", personal=True, constraints=required()),
+     _d("birth_date", "Date of birth.", "出生日期", personal=True, constraints=required(),
+        mask="date"),
      _REGION,
      _s("insurance_type", "employee (职工医保) or resident (城乡居民医保) scheme.", "险种",
         constraints=required(enum=["employee", "resident"])),
@@ -136,7 +137,7 @@ SETTLEMENTS = resource("settlements", "Medical insurance settlements", "医保�
      _s("patient_sex", "Sex as recorded by the institution.", "就诊人性别（机构录入）",
         constraints=required(**_SEX)),
      _d("patient_birth_date", "Birth date as recorded.", "出生日期", personal=True,
-        constraints=required()),
+        constraints=required(), mask="date"),
      _s("patient_address", "Address (village clinics, and records without an ID number).",
         "住址", personal=True, mask="text"),
      _s("insurance_type", "employee or resident scheme.", "险种",
@@ -176,16 +177,23 @@ ITEMS = resource("claim_items", "Claim items", "结算明细",
 
 TRUTH = resource("truth", "Ground truth: planted cases and traps", "标注答案：真实案件与干扰项",
     "One row per subject a naive rule of MI01-MI10 would flag: a real case, or a legitimate "
-    "look-alike (trap) with its reason. subject_id: ID number (person), settlement_id "
-    "(settlement), institution_id (institution), 'institution_id|YYYY-MM' (institution_month), "
-    "'institution_id|YYYY-MM-DD' (institution_day: admission day) or a traceability code.",
+    "look-alike (trap) with its reason. subject_id per pattern: the person's ID number "
+    "(claims_after_death, inpatient_in_custody, overlapping_stays); the settlement_id of the "
+    "offending settlement (sex_inconsistent_items, hanging_bed) or of the readmission, i.e. the "
+    "second stay (split_stays); 'institution_id|YYYY-MM' (bed_over_occupancy); the drug "
+    "traceability code (resold_drugs); 'institution_id|YYYY-MM-DD' with the common admission "
+    "date (group_admissions); the pharmacy's institution_id (pharmacy_card_swiping).",
     [_s("pattern", "Pattern the row is about.", "监督模式",
         constraints=required(enum=list(PATTERNS.values()))),
      _s("subject_type", "Kind of subject.", "对象类型",
         constraints=required(enum=["person", "settlement", "institution", "institution_month",
                                    "institution_day", "drug_trace_code"])),
-     _s("subject_id", "Identifier of the subject (see the table description).", "对象标识",
-        personal=True, constraints=required(), mask="id"),
+     _s("subject_id", "Identifier of the subject: ID number (MI01-MI03), settlement_id (MI04, "
+        "MI05; MI07 the readmission), institution_id|YYYY-MM (MI06), traceability code (MI08), "
+        "institution_id|admission date (MI09) or institution_id (MI10).",
+        "对象标识：公民身份号码（MI01-MI03）、结算编号（MI04、MI05；MI07为再次入院的结算）、"
+        "机构编码|年月（MI06）、追溯码（MI08）、机构编码|入院日期（MI09）或机构编码（MI10）",
+        personal=True, constraints=required(), mask="subject"),
      field("is_case", "boolean", "true for a real case, false for a trap.", "是否真实案件",
            constraints=required()),
      _money("amount_improper", "Fund and personal-account money paid improperly; 0 for traps "

@@ -97,7 +97,7 @@ MORE: list[dict[str, Any]] = [
          _s("institution", "Prison, detention centre or judicial bureau.", "执行机关",
             constraints=_req()),
          _d("birth_date", "Date of birth, recorded only when the ID number is missing.",
-            "出生日期（仅身份证号缺失时登记）", personal=True),
+            "出生日期（仅身份证号缺失时登记）", personal=True, mask="date"),
          _s("address", "Home address, recorded only when the ID number is missing.",
             "住址（仅身份证号缺失时登记）", personal=True, mask="text")],
         "record_id"),
@@ -128,7 +128,8 @@ MORE: list[dict[str, Any]] = [
         "One row per vehicle registration (public security traffic police). The owner's ID "
         "number is as the source wrote it.",
         [_id("V", "Record number.", "记录编号"),
-         _s("plate_number", "Number plate.", "号牌号码", constraints=_req()),
+         _s("plate_number", "Number plate.", "号牌号码", personal=True, constraints=_req(),
+            mask="text"),
          _person_id("Owner's ID number as written (may be dirty).", "所有人公民身份号码",
                     name="owner_id_number"),
          _name("owner_name", "Owner's name as written."),
@@ -209,14 +210,16 @@ MORE: list[dict[str, Any]] = [
 _ALL_REASONS = {SS01: SS01_REASONS, **REASONS}
 TRUTH = resource("truth", "Ground truth: planted cases and traps", "标注答案：真实案件与干扰项",
     "One row per subject a naive rule of SS01-SS05 would flag: a real case, or a legitimate "
-    "look-alike (trap) with its reason. subject_id is the ID number of a person or the "
-    "household_id (allowance_ineligible).",
+    "look-alike (trap) with its reason. subject_id per pattern: the person's ID number "
+    "(pension_after_death, pension_during_custody, increase_during_correction, "
+    "unemployment_while_employed) or the household_id (allowance_ineligible).",
     [_s("pattern", "Pattern the row is about.", "监督模式",
         constraints=_req(enum=list(_ALL_REASONS))),
      _s("subject_type", "person or household.", "对象类型",
         constraints=_req(enum=["person", "household"])),
-     _s("subject_id", "ID number of the person, or household number.", "对象标识",
-        personal=True, constraints=_req(), mask="id"),
+     _s("subject_id", "ID number of the person (SS01, SS02, SS03, SS05) or household_id "
+        "(SS04).", "对象标识：公民身份号码（SS01、SS02、SS03、SS05）或低保户编号（SS04）",
+        personal=True, constraints=_req(), mask="subject"),
      _f("is_case", "boolean", "true for a real case, false for a trap.", "是否真实案件",
         constraints=_req()),
      _money("amount_improper", "Money paid improperly net of recoveries; 0 for traps.",

@@ -71,6 +71,7 @@ RESOURCES: list[dict[str, Any]] = [
                 "出生日期",
                 personal=True,
                 constraints=_req(),
+                mask="date",
             ),
             _f(
                 "region_code",
@@ -160,6 +161,7 @@ RESOURCES: list[dict[str, Any]] = [
                 "Date of birth, recorded only when the ID number is missing.",
                 "出生日期（仅身份证号缺失时登记）",
                 personal=True,
+                mask="date",
             ),
             _f(
                 "address",

@@ -76,6 +76,18 @@ def _rows_by(key: np.ndarray, rows: np.ndarray) -> dict[int, np.ndarray]:
     return dict(zip(keys.tolist(), np.split(order, first[1:]), strict=True))
 
 
+def _correction_spans(
+    plan: CustodyPlan, pens: Pensions
+) -> dict[int, list[tuple[np.datetime64, np.datetime64]]]:
+    """Every community-correction episode of each pensioner (open ends at ``_END``)."""
+    index = {int(p): i for i, p in enumerate(pens.person)}
+    out: dict[int, list[tuple[np.datetime64, np.datetime64]]] = {}
+    for p, c, s, e in zip(plan.person, plan.custody_type, plan.start, plan.end, strict=True):
+        if c == _CC and p in index:
+            out.setdefault(index[p], []).append((s, _END if np.isnat(e) else e))
+    return out
+
+
 def ss03_truth(
     pens: Pensions,
     ids: np.ndarray,
@@ -85,43 +97,50 @@ def ss03_truth(
     rec: pd.DataFrame,
     adjustments: pd.DataFrame,
 ) -> pd.DataFrame:
-    """SS03 increase_during_correction: pensioners under correction with an increase granted."""
+    """SS03 increase_during_correction: pensioners under correction with an increase granted.
+
+    Decided from all of a pensioner's correction episodes: a granted increase whose effective
+    date (1 January) falls in any episode is a case unless it was recovered.
+    """
     from kit.datasets.generators.social_security._build import fair_amount
 
     p = "increase_during_correction"
     rows = []
-    episodes = [(w, x) for w, x in sorted(_episodes(plan, pens).items()) if x[0] == _CC]
+    spans = sorted(_correction_spans(plan, pens).items())
     # only the rows of these pensioners: sums per pensioner do not depend on the others
-    mine = pay[np.isin(pay["who"].to_numpy(), [w for w, _ in episodes])]
+    mine = pay[np.isin(pay["who"].to_numpy(), [w for w, _ in spans])]
     excess = mine["amount"].to_numpy() - fair_amount(pens, fair, mine)
     per_who = pd.Series(excess).groupby(mine["who"].to_numpy()).sum()
     recovered = rec[rec["reason"] == "deducted_from_pension"].groupby("who")["amount"].sum()
-    subjects = {str(ids[pens.person[w]]) for w, _ in episodes}
+    subjects = {str(ids[pens.person[w]]) for w, _ in spans}
     years: dict[str, list[int]] = {}
     adj = adjustments[adjustments["id_number"].isin(subjects)]
     for subject, year in zip(adj["id_number"].tolist(), adj["year"].tolist(), strict=True):
         years.setdefault(subject, []).append(year)
-    for w, (_, _, s, e) in episodes:
+    for w, episodes in spans:
         subject = str(ids[pens.person[w]])
-        granted = years.get(subject, [])
+        granted = sorted(years.get(subject, []))
         if not granted:
             continue
-        e2 = _END if np.isnat(e) else e
-        inside = [y for y in granted if s <= np.datetime64(f"{y}-01-01") <= e2]
-        if inside and w in plan.recover_from:
-            rows.append(row(p, subject, "increase_recovered", 0, year=inside[0]))
-        elif inside:
-            amount = float(per_who.get(w, 0.0)) - float(recovered.get(w, 0.0))
+        jan1 = {y: np.datetime64(f"{y}-01-01") for y in granted}
+        inside = [y for y in granted if any(s <= jan1[y] <= e for s, e in episodes)]
+        amount = float(per_who.get(w, 0.0)) - float(recovered.get(w, 0.0))
+        if inside and amount > 0.005:
             rows.append(row(p, subject, "increase_paid_during_correction", amount, year=inside[0]))
+        elif inside:
+            rows.append(row(p, subject, "increase_recovered", 0, year=inside[0]))
         else:
             after = [
-                y for y in granted if np.datetime64(f"{y}-01-01") < s <= np.datetime64(f"{y}-12-31")
-            ]
+                (s, y) for s, _ in episodes for y in granted
+                if jan1[y] < s <= np.datetime64(f"{y}-12-31")
+            ]  # fmt: skip
             if after:
+                s, y = min(after)
                 rows.append(row(p, subject, "correction_began_after_effective_month", 0,
-                                start=day(s), year=after[0]))  # fmt: skip
+                                start=day(s), year=y))  # fmt: skip
             else:
-                later = [y for y in granted if np.datetime64(f"{y}-01-01") > e2]
+                e = max(e for _, e in episodes)
+                later = [y for y in granted if jan1[y] > e]
                 rows.append(row(p, subject, "correction_ended_before_effective_month", 0,
                                 end=day(e), year=later[0] if later else granted[0]))  # fmt: skip
     return frame(rows)
