@@ -14,6 +14,20 @@ PROCESSES = 4
 CASES_EACH = 25
 
 
+def run_together(target, url: str, processes: int) -> None:
+    """Start ``processes`` writers at once (a barrier) and assert that none of them failed."""
+    # fork starts writers in milliseconds (spawn re-imports the kit in each, seconds on a busy box)
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    barrier, errors = ctx.Barrier(processes), ctx.Queue()
+    procs = [ctx.Process(target=target, args=(url, w, barrier, errors)) for w in range(processes)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    messages = [errors.get() for _ in range(errors.qsize())] if not errors.empty() else []
+    assert messages == [] and all(p.exitcode == 0 for p in procs), messages
+
+
 def write_cases(url: str, worker: int, barrier, errors) -> None:
     """One writer process: waits for the others, then records its cases one transaction each."""
     try:
@@ -36,17 +50,7 @@ def write_cases(url: str, worker: int, barrier, errors) -> None:
 def test_concurrent_writers_lose_nothing(ledger, ledger_url):
     ledger.register_model(kit.models.get("SS01"), unit="六安市人民检察院")
     ledger.engine.dispose()  # children open their own connections; none are inherited in use
-    # fork starts writers in milliseconds (spawn re-imports the kit in each, seconds on a busy box)
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    barrier, errors = ctx.Barrier(PROCESSES), ctx.Queue()
-    procs = [ctx.Process(target=write_cases, args=(ledger_url, w, barrier, errors))
-             for w in range(PROCESSES)]  # fmt: skip
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=120)
-    messages = [errors.get() for _ in range(errors.qsize())] if not errors.empty() else []
-    assert messages == [] and all(p.exitcode == 0 for p in procs), messages
+    run_together(write_cases, ledger_url, PROCESSES)
     counts = ledger.counts()
     total = PROCESSES * CASES_EACH
     assert counts["cases"] == total
@@ -98,16 +102,7 @@ def name_the_same_new_units(url: str, worker: int, barrier, errors) -> None:
 def test_concurrent_writers_naming_the_same_new_unit_and_model(ledger, ledger_url):
     """Get-or-create of units and models is race-safe: nobody fails, nothing is doubled."""
     ledger.engine.dispose()
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    barrier, errors = ctx.Barrier(SAME_PROCESSES), ctx.Queue()
-    procs = [ctx.Process(target=name_the_same_new_units, args=(ledger_url, w, barrier, errors))
-             for w in range(SAME_PROCESSES)]  # fmt: skip
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=120)
-    messages = [errors.get() for _ in range(errors.qsize())] if not errors.empty() else []
-    assert messages == [] and all(p.exitcode == 0 for p in procs), messages
+    run_together(name_the_same_new_units, ledger_url, SAME_PROCESSES)
     counts = ledger.counts()
     assert counts["units"] == 1 + len(NEW_UNITS)
     assert (counts["models"], counts["model_versions"], counts["model_status_history"]) == (1, 1, 1)
