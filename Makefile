@@ -38,7 +38,7 @@ $(STAMP): pyproject.toml
 			echo "error: '$(PY) -m venv' failed; on Debian/Ubuntu: apt-get install python3-venv" >&2; \
 			exit 1; }; }
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e '.[dev,postgres]'
+	$(BIN)/python -m pip install -e '.[dev,postgres,spark]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3
 	touch $@
 
@@ -50,7 +50,7 @@ lab: $(STAMP)  ## open JupyterLab on notebooks/00_start_here.ipynb
 
 test: $(STAMP)  ## ruff, pytest (unit tests; ledger also on a throwaway PostgreSQL), nbval
 	$(BIN)/ruff check $(LINT_PATHS)
-	$(SEED) MPLBACKEND=Agg bash tools/with_postgres.sh $(BIN)/python -m pytest tests -n 2
+	$(SEED) MPLBACKEND=Agg bash tools/with_postgres.sh $(BIN)/python -m pytest tests -n 2 --dist loadgroup
 ifneq ($(NOTEBOOKS),)
 	$(NB_ENV) $(BIN)/python -m pytest --nbval notebooks \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider

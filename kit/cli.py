@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kit.engine.base import ENGINES
 from kit.errors import KitError
 from kit.ledger.cli import add_commands
+from kit.link.cli import add_commands as link_commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,7 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     model_help = ("model", "model id (SS01) or path to a model YAML file")
-    r = _command(sub, "run", "run a model and write its clues", _run, model_help)
+    r = _command(sub, "run", "run a model (or --all) and evaluate its clues", _run)
+    r.add_argument("model", nargs="?", help=model_help[1])
+    r.add_argument("--all", action="store_true", help="run every library model, check floors")
+    r.add_argument("--engine", default="duckdb", choices=ENGINES, help="default: duckdb")
     r.add_argument("--dataset", default="", help="dataset name or folder (default: the model's)")
     r.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     r.add_argument("--out", help="write the clues to this CSV file")
@@ -98,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     d = _command(sub, "demo", "run every model and write reports/index.html", _demo)
     d.add_argument("--out", default="reports", help="report folder (default: reports)")
     add_commands(sub)
+    link_commands(sub)
     return p
 
 
@@ -245,10 +251,27 @@ def _models_show(args: argparse.Namespace) -> int:
         _print_json({**_spec_dict(spec), "sql": spec.sql})
         return 0
     print(f"{spec.id} v{spec.version}: {spec.name['en']} ({spec.name.get('zh', '')})")
-    print(f"field: {spec.field}; pattern: {spec.pattern}; sources: {', '.join(spec.sources)}")
+    print(
+        f"field: {spec.field}; dataset: {spec.dataset}; pattern: {spec.pattern} "
+        f"({spec.subject_type})"
+    )
+    print(f"sources: {', '.join(spec.sources)}")
+    print(f"\nSupervision point: {spec.supervision_point['en']}")
+    if spec.supervision_point.get("zh"):
+        print(f"监督点: {spec.supervision_point['zh']}")
+    print("\nLegal basis:")
+    for basis in spec.legal_basis:
+        print(f"  - {basis}")
+    print("\nParameters:")
     for n, p in spec.params.items():
-        print(f"  param {n} = {p.default!r} ({p.type}): {p.help}")
-    print(spec.sql)
+        print(f"  {n} = {p.default!r} ({p.type}): {p.help}")
+    floors = ", ".join(f"{k} >= {v:.0%}" for k, v in spec.expected.items()) or "none"
+    print(f"\nFloors on the sample data: {floors}")
+    if spec.limitations:
+        print("Limitations:")
+        for item in spec.limitations:
+            print(f"  - {item}")
+    print(f"\nSQL (DuckDB dialect; kit.engine.to_spark_sql gives Spark's):\n{spec.sql}")
     return 0
 
 
@@ -266,10 +289,14 @@ def _run(args: argparse.Namespace) -> int:
     import kit
     from kit.models import ModelSpec
 
+    if args.all == bool(args.model):
+        raise KitError("Give one model (e.g. kit run SS01) or --all, not both and not neither.")
+    if args.all:
+        return _run_all(args)
     is_file = args.model.endswith((".yaml", ".yml"))
     spec = ModelSpec.from_yaml(args.model) if is_file else kit.models.get(args.model)
     dataset = kit.datasets.load(args.dataset or spec.dataset)
-    clues = kit.run(spec, dataset, params=_parse_params(args.param))
+    clues = kit.run(spec, dataset, params=_parse_params(args.param), engine=args.engine)
     ev = kit.evaluate(clues, dataset.truth, args.capacity) if dataset.truth is not None else None
     if args.out:
         clues.save(args.out, masked=not args.no_mask)
@@ -281,6 +308,47 @@ def _run(args: argparse.Namespace) -> int:
         masked = "unmasked" if args.no_mask else "identifiers masked"
         print(f"clues written to {args.out} ({masked})")
     return 0
+
+
+def _run_all(args: argparse.Namespace) -> int:
+    """Every library model: clues, cases found, conversion, recall, seconds, floors."""
+    from kit.models import run_suite
+
+    if args.param or args.out or args.dataset:
+        raise KitError(
+            "--all runs each model with its defaults on its own sample dataset: "
+            "drop --param, --out and --dataset, or run one model."
+        )
+    table = run_suite(engine=args.engine, capacity=args.capacity)
+    failed = table[table["meets_floors"] == False]  # noqa: E712 (None means no truth)
+    if args.json:
+        _print_json(json.loads(table.to_json(orient="records")))
+        return 1 if len(failed) else 0
+    print(
+        f"{'model':<6} {'clues':>6} {'cases':>9} {'conversion':>10} {'recall':>7} "
+        f"{'seconds':>8}  floors (recall / conversion)"
+    )
+    for row in table.itertuples():
+        floors = f"{_share(row.recall_floor)} / {_share(row.conversion_floor)}"
+        verdict = (
+            "meets"
+            if row.meets_floors
+            else ("no truth" if row.meets_floors is None else f"BELOW: {row.failures}")
+        )
+        print(
+            f"{row.model_id:<6} {row.clues:>6,} {row.cases_found:>4.0f} / {row.cases:<3.0f} "
+            f"{row.conversion_rate:>10.1%} {row.recall:>7.1%} {row.seconds:>8.2f}  "
+            f"{floors}  {verdict}"
+        )
+    print(
+        f"{len(table)} models on {args.engine}: {len(table) - len(failed)} meet their floors"
+        + (f", {len(failed)} do not ({', '.join(failed['model_id'])})." if len(failed) else ".")
+    )
+    return 1 if len(failed) else 0
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None or value != value else f"{value:.0%}"  # None or NaN: no floor
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -24,7 +24,15 @@ import pandas as pd
 from kit.errors import KitError
 from kit.ids import clean
 
-__all__ = ["MASKERS", "mask_frame", "mask_id", "mask_name", "mask_text", "mask_uscc"]
+__all__ = [
+    "MASKERS",
+    "mask_frame",
+    "mask_id",
+    "mask_name",
+    "mask_text",
+    "mask_uscc",
+    "scrub_text",
+]
 
 
 def _text(value: Any) -> str:
@@ -144,6 +152,37 @@ def mask_subject(value: Any) -> str:
 
 _PERSON_ID = re.compile(r"\d{17}[\dXx]|\d{15}")
 
+# An 18- or 15-character ID number inside text, also behind a letter (certificate ``T3401...``),
+# but not part of a longer run of digits (a 20-digit drug trace code is not an ID number).
+_EMBEDDED_ID = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?![\dA-Za-z])")
+# A unified social credit code inside text: 18 characters from the USCC alphabet.
+_EMBEDDED_USCC = re.compile(
+    r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])"
+)
+
+
+def scrub_text(value: Any) -> str:
+    """Mask every ID number and USCC found inside free text, such as an evidence sentence.
+
+    Person ID numbers (also as part of a certificate number) and company codes are masked as
+    :func:`mask_id` and :func:`mask_uscc` would; everything else is kept.
+
+    Examples
+    --------
+    >>> scrub_text("Card T340102195001011234 of 91341502MA5QWBJ48N, trace 81025530007919000003")
+    'Card T340102********1234 of 91341502********8N, trace 81025530007919000003'
+    """
+    text = _text(value)
+    text = _EMBEDDED_ID.sub(lambda m: mask_id(m[0]), text)
+    return _EMBEDDED_USCC.sub(lambda m: mask_uscc(m[0]) if _is_uscc(m[0]) else m[0], text)
+
+
+def _is_uscc(text: str) -> bool:
+    from stdnum.cn import uscc
+
+    return bool(uscc.is_valid(text))
+
+
 MASKERS: dict[str, Callable[[Any], str]] = {
     "id": mask_id,
     "name": mask_name,
@@ -151,6 +190,7 @@ MASKERS: dict[str, Callable[[Any], str]] = {
     "text": mask_text,
     "date": mask_date,
     "subject": mask_subject,
+    "scrub": scrub_text,
 }
 
 

@@ -97,7 +97,10 @@ def test_lists(capsys):
     code, out, _ = run_cli(capsys, "datasets", "list")
     assert code == 0 and "\nsocial_security " in "\n" + out
     code, out, _ = run_cli(capsys, "models", "show", "SS01")
-    assert code == 0 and "param grace_days = 60" in out
+    assert code == 0 and "  grace_days = 60 (integer): Days after death" in out
+    assert "Legal basis:\n  - Social Insurance Law of the PRC (社会保险法), Article 88" in out
+    assert "Floors on the sample data: recall >= 95%, conversion >= 75%" in out
+    assert "监督点: 养老保险待遇领取人死亡后" in out
     code, _, err = run_cli(capsys, "models", "show", "XX1")
     assert code == 1 and "No model 'XX1'" in err
 

@@ -80,3 +80,11 @@ def test_summary_and_plot(ss, ss01):
     ax = ev.plot_workload()
     assert ax.get_xlabel() == "clues reviewed"
     assert list(ax.lines[0].get_ydata()) == ev.curve["cases_found"].tolist()
+
+
+def test_a_run_without_clues_evaluates_to_zero(ss):
+    clues = kit.run("SS01", ss, params={"grace_days": 365, "min_unrecovered": 10_000_000})
+    assert len(clues) == 0 and clues.frame["clue_id"].dtype == clues.frame["subject_id"].dtype
+    ev = kit.evaluate(clues, ss.truth)
+    assert (ev.n_clues, ev.cases_found, ev.recall, ev.conversion_rate) == (0, 0, 0.0, 0.0)
+    assert ev.n_cases == 30 and ev.curve["cases_found"].tolist() == [0]

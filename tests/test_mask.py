@@ -19,6 +19,7 @@ from kit.mask import (
     mask_id,
     mask_name,
     mask_subject,
+    scrub_text,
     mask_text,
     mask_uscc,
 )
@@ -99,8 +100,31 @@ def test_maskers() -> None:
         "text": mask_text,
         "date": mask_date,
         "subject": mask_subject,
+        "scrub": scrub_text,
     }
     assert expected == MASKERS
+
+
+def test_scrub_masks_ids_and_company_codes_inside_text_only() -> None:
+    text = "证号T341502196807193015，企业91341502MA5QWBJ48N，追溯码81025530007919000003"
+    assert (
+        scrub_text(text)
+        == "证号T341502********3015，企业91341502********8N，追溯码81025530007919000003"
+    )
+    # an 18-character code whose check character is wrong is not a USCC and stays as it is
+    assert scrub_text("91341502MA5QWBJ48A") == "91341502MA5QWBJ48A"
+    assert scrub_text(None) == "" and scrub_text("H34150200002|2023-01") == "H34150200002|2023-01"
+
+
+def test_clue_tables_mask_ids_inside_any_text_column(ss) -> None:
+    import kit
+
+    mi = kit.datasets.load("medical_insurance")
+    frame = kit.run("MI07", mi).to_frame()  # settlement subjects, with the patient's id_number
+    assert frame["id_number"].str.fullmatch(r"\d{6}\*{8}[\dX]{4}").all()
+    en07 = kit.run("EN07").to_frame()
+    assert not en07["evidence"].str.contains(r"T\d{17}[\dX]").any()
+    assert not en07["evidence_zh"].str.contains(r"\d{17}[\dX]").any()
 
 
 def test_dates_keep_the_year_and_subjects_mask_only_people() -> None:

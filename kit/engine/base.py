@@ -28,14 +28,28 @@ class Engine(Protocol):
         ...
 
 
+ENGINES = ("duckdb", "spark")
+_shared: dict[str, Engine] = {}
+
+
 def get_engine(engine: str | Engine | None = None) -> Engine:
-    """An engine by name (``"duckdb"``), or the engine given, or the default (DuckDB)."""
+    """An engine by name (``"duckdb"`` or ``"spark"``), or the engine given, or DuckDB.
+
+    ``"spark"`` gives one shared :class:`~kit.engine.spark.SparkEngine` on a local session, started
+    on first use, so a notebook or ``kit run --all`` pays the start-up once.
+    """
     if engine is None or engine == "duckdb":
         from kit.engine.duckdb import DuckDBEngine
 
         return DuckDBEngine()
+    if engine == "spark":
+        if "spark" not in _shared:
+            from kit.engine.spark import SparkEngine
+
+            _shared["spark"] = SparkEngine()
+        return _shared["spark"]
     if isinstance(engine, str):
-        raise EngineError(f"Unknown engine {engine!r}. Available: duckdb.")
+        raise EngineError(f"Unknown engine {engine!r}. Available: {', '.join(ENGINES)}.")
     if not isinstance(engine, Engine):
         raise EngineError(f"{engine!r} is not an engine: it needs a name and a query() method.")
     return engine

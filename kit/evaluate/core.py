@@ -168,7 +168,9 @@ def evaluate(clues: Clues, truth: pd.DataFrame | None, capacity: int = 50) -> Ev
     detail["rank"] = range(1, len(detail) + 1)
     detail["is_case"] = detail["subject_id"].isin(cases.index)
     detail["reason"] = detail["subject_id"].map(rows["reason"]).fillna(UNPLANTED).astype(str)
-    detail["amount_improper"] = detail["subject_id"].map(cases["amount_improper"]).fillna(0.0)
+    detail["amount_improper"] = (
+        detail["subject_id"].map(cases["amount_improper"]).fillna(0.0).astype(float)
+    )
 
     hits = detail[detail["is_case"]]
     top = detail.head(capacity)

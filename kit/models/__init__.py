@@ -4,5 +4,16 @@ from kit.models.clues import CLUE_COLUMNS, Clues
 from kit.models.library import get, list_models
 from kit.models.run import run
 from kit.models.spec import ModelSpec, Param
+from kit.models.suite import floor_failures, run_suite
 
-__all__ = ["CLUE_COLUMNS", "Clues", "ModelSpec", "Param", "get", "list_models", "run"]
+__all__ = [
+    "CLUE_COLUMNS",
+    "Clues",
+    "ModelSpec",
+    "Param",
+    "floor_failures",
+    "get",
+    "list_models",
+    "run",
+    "run_suite",
+]

@@ -39,8 +39,14 @@ CLUE_LABELS_ZH = {
     "evidence": "线索依据",
     "evidence_zh": "线索依据（中文）",
 }
-#: How identifying columns are masked, by subject type.
-SUBJECT_MASKS = {"person": {"subject_id": "id", "subject_name": "name"}}
+#: How the subject columns are masked, by subject type; any other subject id is scrubbed
+#: (ID numbers and company codes inside it masked: ``91341502********8N|2023``).
+#: Names of institutions and enterprises are public registrations and stay readable.
+SUBJECT_MASKS = {
+    "person": {"subject_id": "id", "subject_name": "name"},
+    "household": {"subject_id": "scrub", "subject_name": "name"},
+}
+_NEVER_MASKED = ("model_id", "clue_id", "subject_type", "region_code")
 
 
 @dataclass
@@ -86,8 +92,22 @@ class Clues:
         return out
 
     def _mask_columns(self) -> dict[str, str]:
+        """Mask kind per column: every text column is scrubbed of ID numbers and company codes,
+        the subject columns follow the subject type, and the spec's ``mask:`` section names the
+        model's own columns (a person's name, a certificate number ...)."""
+        columns = {
+            col: "scrub"
+            for col in self.frame.columns
+            if col not in _NEVER_MASKED
+            and (
+                pd.api.types.is_string_dtype(self.frame[col])
+                or pd.api.types.is_object_dtype(self.frame[col])
+            )
+        }
         subject = str(self.info.get("subject_type", "person"))
-        return SUBJECT_MASKS.get(subject, {"subject_name": "name"})
+        columns.update(SUBJECT_MASKS.get(subject, {"subject_id": "scrub", "subject_name": "scrub"}))
+        columns.update(self.info.get("mask") or {})
+        return {col: kind for col, kind in columns.items() if col in self.frame.columns}
 
     def head(self, n: int = 5, masked: bool = True) -> pd.DataFrame:
         """First ``n`` clues (masked by default), for display."""

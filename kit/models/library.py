@@ -6,18 +6,16 @@ from functools import cache
 from pathlib import Path
 
 from kit.errors import SpecError
-from kit.models.spec import ModelSpec
+from kit.models.spec import FIELDS, ModelSpec
 
 LIBRARY = Path(__file__).resolve().parent / "library"
 
 
 @cache
 def _load_all() -> dict[str, ModelSpec]:
-    specs = {}
-    for path in sorted(LIBRARY.glob("*.yaml")):
-        spec = ModelSpec.from_yaml(path)
-        specs[spec.id] = spec
-    return specs
+    specs = [ModelSpec.from_yaml(path) for path in LIBRARY.glob("*.yaml")]
+    specs.sort(key=lambda s: (FIELDS.index(s.field), s.id))  # catalogue order: SS, MI, EN
+    return {spec.id: spec for spec in specs}
 
 
 def get(model_id: str) -> ModelSpec:
@@ -30,5 +28,5 @@ def get(model_id: str) -> ModelSpec:
 
 
 def list_models() -> list[ModelSpec]:
-    """Every library model, ordered by id."""
+    """Every library model in catalogue order: field (SS, MI, EN), then id."""
     return list(_load_all().values())

@@ -14,6 +14,7 @@ from kit.datasets import Dataset
 from kit.datasets import load as load_dataset
 from kit.engine import Engine, get_engine
 from kit.errors import EngineError, SpecError
+from kit.link.apply import link_dataset
 from kit.models.clues import CLUE_COLUMNS, Clues
 from kit.models.library import get
 from kit.models.spec import ModelSpec
@@ -64,8 +65,9 @@ def run(
     values = spec.resolve_params(params)
     eng = get_engine(engine)
     started = time.perf_counter()
+    linked, linkage = link_dataset(dataset, spec.link, values)  # the same dataset when off
     try:
-        raw = eng.query(spec.render_sql(values), dataset, spec.sources)
+        raw = eng.query(spec.render_sql(values), linked, spec.sources)
     except EngineError as exc:
         raise EngineError(f"{spec.id}: {exc}") from exc
     seconds = time.perf_counter() - started
@@ -76,6 +78,7 @@ def run(
         "spec_hash": spec.hash,
         "subject_type": spec.subject_type,
         "pattern": spec.pattern,
+        "mask": dict(spec.mask),
         "params": _jsonable(values),
         "dataset": dataset.name,
         "dataset_fingerprint": dataset.fingerprint,
@@ -84,6 +87,8 @@ def run(
         "clues": len(frame),
         "seconds": round(seconds, 3),
     }
+    if linkage:
+        info["linkage"] = linkage
     return Clues(frame=frame, info=info)
 
 
@@ -103,7 +108,7 @@ def shape_clues(raw: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
     df["model_id"] = spec.id
     df["subject_type"] = spec.subject_type
     keys = df["subject_id"] + "|" + df["period_start"].dt.strftime("%Y-%m-%d")
-    df["clue_id"] = [_clue_id(spec.id, key) for key in keys]
+    df["clue_id"] = pd.Series([_clue_id(spec.id, k) for k in keys], index=df.index, dtype=str)
     df = df.sort_values(
         ["amount_involved", "subject_id", "period_start"],
         ascending=[False, True, True],

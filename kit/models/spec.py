@@ -14,11 +14,29 @@ from typing import Any
 import yaml
 
 from kit.errors import ParamError, SpecError
+from kit.link.steps import LinkStep, parse_link_section
 
 FIELDS = ("social_security", "medical_insurance", "environment", "judicial")
-SUBJECT_TYPES = ("person", "institution", "enterprise", "case")
+#: Whom or what a clue is about: the same vocabulary as ``subject_type`` in the truth tables.
+SUBJECT_TYPES = (
+    "person",
+    "household",
+    "settlement",
+    "drug_trace_code",
+    "institution",
+    "institution_month",
+    "institution_day",
+    "enterprise",
+    "enterprise_year",
+    "outlet",
+    "penalty",
+    "order",
+    "case",
+)
 PARAM_TYPES = {"integer": int, "number": float, "string": str, "date": dt.date, "boolean": bool}
 REQUIRED = ("id", "version", "name", "field", "supervision_point", "legal_basis", "sources", "clue")
+#: Floors a spec may promise under ``expected:`` (checked by ``kit run --all``).
+EXPECTED = ("recall", "conversion")
 _PLACEHOLDER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -112,6 +130,12 @@ class ModelSpec:
         The rule in DuckDB SQL with ``$param`` placeholders.
     evidence : dict
         Templates of the evidence sentence (``en`` and optionally ``zh``), filled from clue columns.
+    mask : dict
+        How the model's own output columns are masked in displays and exports (column: kind of
+        :data:`kit.mask.MASKERS`); text columns are scrubbed of ID numbers and company codes anyway.
+    expected : dict
+        Floors measured on the sample data that the model must keep meeting: ``recall`` and
+        ``conversion`` (conversion rate), each a share between 0 and 1.
     """
 
     id: str
@@ -130,6 +154,8 @@ class ModelSpec:
     description: str = ""
     limitations: tuple[str, ...] = ()
     expected: dict[str, float] = field(default_factory=dict)
+    mask: dict[str, str] = field(default_factory=dict)
+    link: tuple[LinkStep, ...] = ()
     path: Path | None = field(default=None, compare=False)
     hash: str = field(default="", compare=False)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -166,6 +192,7 @@ class ModelSpec:
         used = set(_PLACEHOLDER.findall(data["sql"]))
         if unknown := sorted(used - set(params)):
             raise SpecError(f"{source}, section sql: uses undeclared parameter(s) ${unknown[0]}.")
+        expected = _expected(data.get("expected"), source)
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
         return cls(
             id=str(data["id"]),
@@ -183,7 +210,9 @@ class ModelSpec:
             dataset=str(data.get("dataset", "")),
             description=str(data.get("description", "")).strip(),
             limitations=tuple(data.get("limitations") or ()),
-            expected=dict(data.get("expected") or {}),
+            expected=expected,
+            mask=_mask(data.get("mask"), source),
+            link=parse_link_section(data.get("link"), source, params),
             path=path,
             hash=hashlib.sha256(canonical.encode()).hexdigest(),
             raw=copy.deepcopy(data),
@@ -225,6 +254,42 @@ def _bilingual(value: Any, section: str, source: str) -> dict[str, str]:
     if not isinstance(value, dict) or "en" not in value:
         raise SpecError(f"{source}, section {section}: give an 'en' text (and a 'zh' one).")
     return {k: str(v).strip() for k, v in value.items()}
+
+
+def _mask(value: Any, source: str) -> dict[str, str]:
+    """The ``mask:`` section: how the model's own output columns are masked (column: kind)."""
+    from kit.mask import MASKERS
+
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SpecError(f"{source}, section mask: give column: kind pairs, e.g. {{name: name}}.")
+    for column, kind in value.items():
+        if kind not in MASKERS:
+            raise SpecError(
+                f"{source}, section mask: column {column!r} has kind {kind!r}; "
+                f"use one of {', '.join(sorted(MASKERS))}."
+            )
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _expected(value: Any, source: str) -> dict[str, float]:
+    """The ``expected:`` floors: recall and conversion, each a share between 0 and 1."""
+    if value is None:
+        return {}
+    where = f"{source}, section expected"
+    if not isinstance(value, dict):
+        raise SpecError(
+            f"{where}: give floors as a mapping, e.g. {{recall: 0.9, conversion: 0.5}}."
+        )
+    floors = {}
+    for key, floor in value.items():
+        if key not in EXPECTED:
+            raise SpecError(f"{where}: {key!r} is not one of {', '.join(EXPECTED)}.")
+        if isinstance(floor, bool) or not isinstance(floor, int | float) or not 0 <= floor <= 1:
+            raise SpecError(f"{where}: {key} = {floor!r} must be a share between 0 and 1.")
+        floors[key] = float(floor)
+    return floors
 
 
 def _param(name: str, spec: Any, source: str) -> Param:

@@ -68,14 +68,14 @@ _NOTES = {
     "allowance_after_death": "The only member of the household died in {month} and the "
     "allowance went on, {amount} paid after death.",
     "company_registered_with_stolen_identity": "A household member appears as legal "
-    "representative of a company, but the police recorded on {reported} that the identity was "
-    "used without consent.",
+    "representative of a company, but a police report records that the identity was used "
+    "without consent.",
     "cheap_vehicle_below_threshold": "A household member owns a {vtype} bought for {price}, "
     "below the local 50,000-yuan exclusion rule.",
     "vehicle_sold_before_allowance": "A household member's car was transferred on {gone}, "
     "before the allowance began.",
-    "payroll_ended_before_allowance": "A household member left the public payroll on {end}, "
-    "before the allowance began.",
+    "payroll_ended_before_allowance": "A household member had left the public payroll before "
+    "the allowance began in {end}.",
     "benefit_paid_while_employed": "Unemployment benefit was paid for {n} month(s) while a new "
     "employer paid contributions, {amount} drawn while employed.",
     "one_month_overlap_at_reemployment": "The claimant started a new job in the last month of "

@@ -195,7 +195,6 @@ def ss04_truth(
             "vtype": str(vtype[v]) if v is not None else "",
             "gone": day(gone[v]) if v is not None else "",
             "reg": day(registered[c]) if c is not None else "",
-            "reported": "",
             "start": f"{2022 + since // 12}-{since % 12 + 1:02d}",
             "end": f"{2022 + start // 12}-{start % 12 + 1:02d}",
             "month": day(death[person])[:7] if not np.isnat(death[person]) else "",

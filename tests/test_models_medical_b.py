@@ -1,0 +1,220 @@
+"""Medical insurance models MI06-MI10 on the sample data: floors met, traps kept out, knobs work."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import kit
+
+MODELS = ("MI06", "MI07", "MI08", "MI09", "MI10")
+
+
+@pytest.fixture(scope="module")
+def mi() -> kit.datasets.Dataset:
+    return kit.datasets.load("medical_insurance")
+
+
+@pytest.fixture(scope="module")
+def run(mi):
+    """Run a model once per parameter set and keep the clues and their evaluation."""
+    cache: dict = {}
+
+    def _run(model_id: str, **params):
+        key = (model_id, tuple(sorted(params.items())))
+        if key not in cache:
+            clues = kit.run(model_id, mi, params=params or None)
+            cache[key] = (clues, kit.evaluate(clues, mi.truth))
+        return cache[key]
+
+    return _run
+
+
+def _reasons(evaluation) -> set[str]:
+    return set(evaluation.to_dict()["false_positives"])
+
+
+def _subjects(truth: pd.DataFrame, pattern: str, reason: str) -> set[str]:
+    rows = truth[(truth["pattern"] == pattern) & (truth["reason"] == reason)]
+    assert len(rows) > 0, f"the sample data has no {reason} rows"
+    return set(rows["subject_id"])
+
+
+@pytest.mark.parametrize("model_id", MODELS)
+def test_model_meets_its_expected_floors(run, model_id):
+    spec = kit.models.get(model_id)
+    clues, ev = run(model_id)
+    assert spec.field == "medical_insurance" and spec.dataset == "medical_insurance"
+    assert ev.recall >= spec.expected["recall"], ev.summary()
+    assert ev.conversion_rate >= spec.expected["conversion"], ev.summary()
+    frame = clues.frame
+    assert frame["clue_id"].is_unique and frame["subject_id"].is_unique
+    assert frame["evidence"].str.len().gt(0).all() and frame["evidence_zh"].str.len().gt(0).all()
+    if model_id == "MI06":
+        assert (frame["amount_involved"] == 0).all()  # the census carries no money
+    else:
+        assert (frame["amount_involved"] > 0).all()
+
+
+# MI06 -----------------------------------------------------------------------------------------
+
+
+def test_mi06_subject_is_a_hospital_month_and_expanded_beds_count(run, mi):
+    clues, ev = run("MI06")
+    frame = clues.frame
+    assert frame["subject_id"].str.fullmatch(r"H\d{11}\|\d{4}-\d{2}").all()
+    assert not _reasons(ev) & {"beds_expanded_registration_updated", "seasonal_peak_within_margin"}
+    # Hospitals whose beds were re-registered are measured against the beds in force that day.
+    regs = mi.tables["bed_registrations"]
+    expanded = regs.groupby("institution_id")["effective_date"].max()[
+        regs.groupby("institution_id").size() > 1
+    ]
+    assert len(expanded) > 0
+    for hospital, since in expanded.items():
+        after = frame[
+            (frame["subject_id"].str.startswith(hospital + "|"))
+            & (frame["period_start"].dt.date >= pd.Timestamp(since).date())
+        ]
+        assert after.empty, f"{hospital} flagged against its old beds"
+
+
+def test_mi06_a_lower_margin_adds_the_winter_peaks(run):
+    default, _ = run("MI06")
+    wide, ev = run("MI06", min_occupancy=1.0)
+    assert set(default.frame["clue_id"]) < set(wide.frame["clue_id"])
+    assert "seasonal_peak_within_margin" in _reasons(ev)
+
+
+def test_mi06_evidence_names_the_occupancy(run):
+    top = run("MI06")[0].frame.iloc[0]
+    occupancy = f"{top['occupancy_pct']:.1f}% of"
+    assert occupancy in top["evidence"] and top["month"] in top["evidence"]
+    assert f"{top['beds']:,} registered beds" in top["evidence"]
+
+
+# MI07 -----------------------------------------------------------------------------------------
+
+
+def test_mi07_planned_cycles_are_not_clues(run, mi):
+    clues, ev = run("MI07")
+    assert not _reasons(ev) & {"planned_chemotherapy_cycle", "dialysis_readmission"}
+    assert not clues.frame["diagnosis_icd10"].str.startswith(("Z51.0", "Z51.1", "Z49")).any()
+    # Chemotherapy readmissions within 15 days exist in the data: the exclusion is doing the work.
+    stays = mi.tables["settlements"]
+    chemo = stays[(stays["kind"] == "inpatient") & (stays["diagnosis_icd10"] == "Z51.1")]
+    assert chemo["id_number"].duplicated().any()
+
+
+def test_mi07_subject_is_the_second_stay_within_the_window(run):
+    frame = run("MI07")[0].frame
+    assert (frame["prev_settlement_id"] != frame["subject_id"]).all()
+    assert (frame["admission_date"] >= frame["prev_discharge_date"]).all()
+    assert frame["gap_days"].between(0, 15).all()
+    short = run("MI07", max_gap_days=5)[0].frame
+    assert set(short["clue_id"]) < set(frame["clue_id"]) and short["gap_days"].le(5).all()
+
+
+def test_mi07_evidence_has_the_dates_and_amount(run):
+    top = run("MI07")[0].frame.iloc[0]
+    text = top["evidence"]
+    assert f"{top['amount_involved']:,.2f} yuan" in text
+    assert f"{top['prev_discharge_date']:%Y-%m-%d}" in text
+    assert f"on {top['admission_date']:%Y-%m-%d}, {top['gap_days']} day(s) after" in text
+
+
+# MI08 -----------------------------------------------------------------------------------------
+
+
+def test_mi08_refunds_and_split_packs_are_not_resales(run, mi):
+    clues, ev = run("MI08")
+    assert not _reasons(ev) & {"refund_then_resale", "split_pack_sale"}
+    # Codes settled more than once exist beyond the clues: refunded and split packs are set aside.
+    items = mi.tables["claim_items"]
+    repeated = items["trace_code"].dropna().value_counts()
+    assert (repeated > 1).sum() > len(clues.frame)
+    refund_trap = _subjects(mi.truth, "resold_drugs", "refund_then_resale")
+    assert not refund_trap & set(clues.frame["subject_id"])
+
+
+def test_mi08_tolerance_allows_over_dispensing(run):
+    default = run("MI08")[0].frame
+    assert (default["packs_settled"] > 1).all()
+    loose = run("MI08", pack_tolerance=0.5)[0].frame
+    assert set(loose["clue_id"]) <= set(default["clue_id"])
+
+
+def test_mi08_evidence_has_the_code_dates_and_amount(run):
+    top = run("MI08")[0].frame.iloc[0]
+    text = top["evidence"]
+    assert top["subject_id"] in text and f"{top['amount_involved']:,.2f} yuan" in text
+    assert f"{top['first_date']:%Y-%m-%d}" in text
+    assert f"{top['first_resale_date']:%Y-%m-%d}" in text
+
+
+# MI09 -----------------------------------------------------------------------------------------
+
+
+def test_mi09_outbreaks_and_health_checks_are_not_clues(run, mi):
+    clues, ev = run("MI09")
+    assert not _reasons(ev) & {"food_poisoning_outbreak", "health_check_outpatient"}
+    # Same-day groups of 8+ with one shared diagnosis exist in the data but are cleared.
+    stays = mi.tables["settlements"]
+    stays = stays[stays["kind"] == "inpatient"]
+    keys = ["institution_id", "admission_date", "discharge_date"]
+    groups = stays.groupby(keys).agg(
+        people=("id_number", "nunique"), diagnoses=("diagnosis_icd10", "nunique")
+    )
+    outbreaks = groups[(groups["people"] >= 8) & (groups["diagnoses"] == 1)]
+    assert len(outbreaks) > 0
+    flagged = set(clues.frame["subject_id"])
+    for institution, admitted, _ in outbreaks.index:
+        assert f"{institution}|{admitted:%Y-%m-%d}" not in flagged
+
+
+def test_mi09_subject_format_and_group_size(run):
+    frame = run("MI09")[0].frame
+    assert frame["subject_id"].str.fullmatch(r"H\d{11}\|\d{4}-\d{2}-\d{2}").all()
+    assert (frame["people"] >= 8).all() and (frame["diagnoses"] > 1).all()
+    bigger = run("MI09", min_group_size=12)[0].frame
+    assert set(bigger["clue_id"]) < set(frame["clue_id"]) and (bigger["people"] >= 12).all()
+
+
+def test_mi09_evidence_has_the_group_and_amount(run):
+    top = run("MI09")[0].frame.iloc[0]
+    text = top["evidence"]
+    assert text.startswith(f"{top['people']} people")
+    assert f"on {top['admission_date']:%Y-%m-%d}" in text
+    assert f"{top['amount_involved']:,.2f} yuan" in text
+
+
+# MI10 -----------------------------------------------------------------------------------------
+
+
+def test_mi10_chronic_refills_and_member_days_are_not_clues(run):
+    _, ev = run("MI10")
+    assert not _reasons(ev) & {"chronic_disease_pharmacy", "member_day_promotion"}
+
+
+def test_mi10_card_overlap_is_what_clears_chronic_refills(run):
+    default, _ = run("MI10")
+    no_overlap, ev = run("MI10", min_card_overlap=0.0)
+    assert set(default.frame["clue_id"]) < set(no_overlap.frame["clue_id"])
+    assert _reasons(ev) == {"chronic_disease_pharmacy"}
+    extra = no_overlap.frame[~no_overlap.frame["clue_id"].isin(default.frame["clue_id"])]
+    assert (extra["card_overlap_pct"] < 50).all()
+
+
+def test_mi10_clues_are_peer_group_outliers(run):
+    frame = run("MI10")[0].frame
+    assert frame["subject_id"].str.fullmatch(r"P\d{11}").all()
+    assert (frame["robust_z"] >= 3.5).all() and (
+        frame["repeat_pct"] > frame["peer_median_pct"]
+    ).all()
+    strict = run("MI10", min_z=40.0)[0].frame
+    assert set(strict["clue_id"]) < set(frame["clue_id"])
+    top = frame.iloc[0]
+    assert f"{top['amount_involved']:,.2f} yuan" in top["evidence"]
+    assert f"{top['period_start']:%Y-%m-%d}" in top["evidence"]
+    assert isinstance(top["period_start"].date(), dt.date)
