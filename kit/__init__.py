@@ -11,7 +11,7 @@ Examples
 >>> ev = kit.evaluate(clues, ds.truth, capacity=50)
 """
 
-from kit import datasets, docs, engine, errors, ids, mask, models
+from kit import datasets, docs, engine, errors, ids, link, mask, models
 from kit.engine import sql
 from kit.evaluate import Evaluation, evaluate
 from kit.models import Clues, ModelSpec, run
@@ -26,6 +26,7 @@ __all__ = [
     "errors",
     "evaluate",
     "ids",
+    "link",
     "mask",
     "models",
     "run",

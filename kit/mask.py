@@ -154,7 +154,13 @@ _PERSON_ID = re.compile(r"\d{17}[\dXx]|\d{15}")
 
 # An 18- or 15-character ID number inside text, also behind a letter (certificate ``T3401...``),
 # but not part of a longer run of digits (a 20-digit drug trace code is not an ID number).
-_EMBEDDED_ID = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?![\dA-Za-z])")
+# Also written in groups (``341502 19680719 3015``, ``341502-19680719-3015``) or in full-width
+# digits, as untidy registers do.
+_D = "[0-9０-９]"
+_EMBEDDED_ID = re.compile(
+    rf"(?<![0-9０-９])(?:{_D}{{17}}[0-9０-９XxＸｘ]|{_D}{{15}}"
+    rf"|{_D}{{6}}[ \-]{_D}{{8}}[ \-]{_D}{{3}}[0-9０-９XxＸｘ])(?![0-9０-９A-Za-z])"
+)
 # A unified social credit code inside text: 18 characters from the USCC alphabet.
 _EMBEDDED_USCC = re.compile(
     r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])"

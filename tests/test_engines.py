@@ -104,3 +104,17 @@ def test_missing_pyspark_gives_the_install_hint(monkeypatch) -> None:
 def test_unknown_engine_lists_the_engines() -> None:
     with pytest.raises(EngineError, match="Available: duckdb, spark"):
         get_engine("presto")
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_cli_runs_a_model_on_spark(spark, capsys) -> None:
+    import json
+
+    from kit.cli import main
+
+    assert main(["run", "SS03", "--engine", "spark", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["run"]["engine"] == "spark"
+    on_duckdb = kit.evaluate(kit.run("SS03"), _dataset("social_security").truth).to_dict()
+    assert data["evaluation"] == on_duckdb

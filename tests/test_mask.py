@@ -19,9 +19,9 @@ from kit.mask import (
     mask_id,
     mask_name,
     mask_subject,
-    scrub_text,
     mask_text,
     mask_uscc,
+    scrub_text,
 )
 
 
@@ -114,6 +114,14 @@ def test_scrub_masks_ids_and_company_codes_inside_text_only() -> None:
     # an 18-character code whose check character is wrong is not a USCC and stays as it is
     assert scrub_text("91341502MA5QWBJ48A") == "91341502MA5QWBJ48A"
     assert scrub_text(None) == "" and scrub_text("H34150200002|2023-01") == "H34150200002|2023-01"
+    # untidy registers write ID numbers in groups or in full-width digits
+    for untidy in (
+        "T341502 19680719 3015",
+        "T341502-19680719-3015",
+        "T３４１５０２１９６８０７１９３０１５",
+    ):
+        assert scrub_text(untidy) == "T341502********3015"
+    assert scrub_text("paid 2024-03-15, 12345 yuan") == "paid 2024-03-15, 12345 yuan"
 
 
 def test_clue_tables_mask_ids_inside_any_text_column(ss) -> None:

@@ -50,7 +50,7 @@ def test_run_all_prints_a_table_with_the_verdict(capsys):
     code = main(["run", "--all"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "SS01       38   30 / 30        79.0%  100.0%" in out
+    assert "SS01       38   30 / 30       79.0%  100.0%" in out
     assert out.rstrip().endswith(
         f"{len(list_models())} models on duckdb: {len(list_models())} meet their floors."
     )

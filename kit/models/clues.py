@@ -45,6 +45,7 @@ CLUE_LABELS_ZH = {
 SUBJECT_MASKS = {
     "person": {"subject_id": "id", "subject_name": "name"},
     "household": {"subject_id": "scrub", "subject_name": "name"},
+    "settlement": {"subject_id": "scrub", "subject_name": "name"},  # the patient's name
 }
 _NEVER_MASKED = ("model_id", "clue_id", "subject_type", "region_code")
 
