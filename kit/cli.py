@@ -227,6 +227,11 @@ def _spec_dict(spec: Any) -> dict[str, Any]:
             for n, p in spec.params.items()
         },
         "legal_basis": list(spec.legal_basis),
+        "subject_type": spec.subject_type,
+        "link": {step.table: step.to_dict() for step in spec.link},
+        "mask": dict(spec.mask),
+        "expected": dict(spec.expected),
+        "limitations": list(spec.limitations),
         "spec_hash": spec.hash,
     }
 
@@ -265,6 +270,11 @@ def _models_show(args: argparse.Namespace) -> int:
     print("\nParameters:")
     for n, p in spec.params.items():
         print(f"  {n} = {p.default!r} ({p.type}): {p.help}")
+    for step in spec.link:
+        print(
+            f"  link: {step.table} is linked to {step.to} before the rule runs "
+            f"(match probability >= {step.threshold}; switched by {step.switch})"
+        )
     floors = ", ".join(f"{k} >= {v:.0%}" for k, v in spec.expected.items()) or "none"
     print(f"\nFloors on the sample data: {floors}")
     if spec.limitations:
@@ -321,6 +331,7 @@ def _run_all(args: argparse.Namespace) -> int:
         )
     table = run_suite(engine=args.engine, capacity=args.capacity)
     failed = table[table["meets_floors"] == False]  # noqa: E712 (None means no truth)
+    untested = table[table["meets_floors"].isna()]
     if args.json:
         _print_json(json.loads(table.to_json(orient="records")))
         return 1 if len(failed) else 0
@@ -330,21 +341,29 @@ def _run_all(args: argparse.Namespace) -> int:
     )
     for row in table.itertuples():
         floors = f"{_share(row.recall_floor)} / {_share(row.conversion_floor)}"
-        verdict = (
-            "meets"
-            if row.meets_floors
-            else ("no truth" if row.meets_floors is None else f"BELOW: {row.failures}")
-        )
+        if row.meets_floors is None or row.meets_floors != row.meets_floors:
+            verdict = "no truth to check"
+        else:
+            verdict = "meets" if row.meets_floors else f"BELOW: {row.failures}"
+        cases = f"{_fmt(row.cases_found, '.0f')} / {_fmt(row.cases, '.0f')}"
         print(
-            f"{row.model_id:<6} {row.clues:>6,} {row.cases_found:>4.0f} / {row.cases:<3.0f} "
-            f"{row.conversion_rate:>10.1%} {row.recall:>7.1%} {row.seconds:>8.2f}  "
-            f"{floors}  {verdict}"
+            f"{row.model_id:<6} {_fmt(row.clues, ',.0f'):>6} {cases:>9} "
+            f"{_fmt(row.conversion_rate, '.1%'):>10} {_fmt(row.recall, '.1%'):>7} "
+            f"{_fmt(row.seconds, '.2f'):>8}  {floors}  {verdict}"
         )
-    print(
-        f"{len(table)} models on {args.engine}: {len(table) - len(failed)} meet their floors"
-        + (f", {len(failed)} do not ({', '.join(failed['model_id'])})." if len(failed) else ".")
-    )
+    met = len(table) - len(failed) - len(untested)
+    summary = f"{len(table)} models on {args.engine}: {met} meet their floors"
+    if len(untested):
+        summary += f", {len(untested)} have no truth to check"
+    if len(failed):
+        summary += f", {len(failed)} do not ({', '.join(failed['model_id'])})"
+    print(summary + ".")
     return 1 if len(failed) else 0
+
+
+def _fmt(value: Any, spec: str) -> str:
+    """A figure formatted, or ``-`` when missing (a model that failed to run has none)."""
+    return "-" if value is None or value != value else format(value, spec)
 
 
 def _share(value: float | None) -> str:

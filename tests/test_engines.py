@@ -33,8 +33,7 @@ def spark() -> SparkEngine:
 
 
 def _by_id(clues: kit.Clues) -> pd.DataFrame:
-    cols = ["clue_id", "subject_id", "period_start", "period_end", "amount_involved", "evidence"]
-    return clues.frame[cols].sort_values("clue_id").reset_index(drop=True)
+    return clues.frame.sort_values("clue_id").reset_index(drop=True)
 
 
 @pytest.mark.spark
@@ -47,7 +46,8 @@ def test_spark_gives_the_same_clues_as_duckdb(spark: SparkEngine, model_id: str)
     on_spark = kit.run(spec, dataset, engine=spark)
     assert on_spark.info["engine"] == "spark"
     assert len(on_duckdb) > 0, f"{model_id} finds nothing on the sample data"
-    pd.testing.assert_frame_equal(_by_id(on_spark), _by_id(on_duckdb))
+    # every column: ids, amounts, evidence in both languages and the model's own columns, typed
+    pd.testing.assert_frame_equal(_by_id(on_spark), _by_id(on_duckdb), check_dtype=True)
     # Same rows in the same order: kit.run orders the clues, not the engine.
     assert on_spark.frame["clue_id"].tolist() == on_duckdb.frame["clue_id"].tolist()
 
@@ -81,6 +81,55 @@ def test_spark_reads_a_metastore_table_named_in_sources(spark) -> None:
     engine = SparkEngine(session=spark.session, sources={"persons": "table:platform_persons"})
     counted = engine.query("SELECT count(*) AS n FROM persons", ds, ["persons"])
     assert counted["n"].tolist() == [3]
+    engine.stop()  # a session passed in is left running
+    assert engine.session is spark.session
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_spark_leaves_the_users_views_alone(spark) -> None:
+    ds = _dataset("social_security")
+    spark.session.range(3).createOrReplaceTempView("persons")
+    counted = spark.query("SELECT count(*) AS n FROM persons", ds, ["persons"])
+    assert counted["n"].tolist() == [len(ds.tables["persons"])]
+    assert spark.session.table("persons").count() == 3
+    spark.session.catalog.dropTempView("persons")
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_spark_types_and_duplicate_columns_match_duckdb(spark) -> None:
+    ds = _dataset("social_security")
+    sql = (
+        "SELECT CASE WHEN sex = 'M' THEN 1 END AS n, CASE WHEN sex = 'M' THEN true END AS b, "
+        "birth_date FROM persons ORDER BY id_number LIMIT 4"
+    )
+    on_spark = spark.query(sql, ds, ["persons"])
+    on_duckdb = get_engine("duckdb").query(sql, ds, ["persons"])
+    assert on_spark.dtypes.astype(str).tolist() == on_duckdb.dtypes.astype(str).tolist()
+    with pytest.raises(EngineError, match=r"column\(s\) a more than once"):
+        spark.query("SELECT 1 AS a, 2 AS a FROM persons", ds, ["persons"])
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_spark_keeps_datasets_built_in_memory_apart(spark) -> None:
+    import dataclasses
+
+    ds = _dataset("social_security")
+    small = dataclasses.replace(
+        ds, fingerprint="", tables={"persons": ds.tables["persons"].head(2)}
+    )
+    smaller = dataclasses.replace(small, tables={"persons": ds.tables["persons"].head(1)})
+    sql = "SELECT count(*) AS n FROM persons"
+    counts = [spark.query(sql, d, ["persons"])["n"].item() for d in (small, smaller)]
+    assert counts == [2, 1]
+
+
+def test_an_engine_reading_a_linked_table_from_elsewhere_is_refused(tmp_path) -> None:
+    engine = SparkEngine(sources={"deaths": f"parquet:{tmp_path}/deaths"})
+    with pytest.raises(EngineError, match="SS01 links table\\(s\\) deaths .* use_linkage=false"):
+        kit.run("SS01", _dataset("social_security"), engine=engine)
 
 
 def test_sql_is_translated_to_the_spark_dialect() -> None:
@@ -97,7 +146,7 @@ def test_more_than_one_statement_is_refused() -> None:
 def test_missing_pyspark_gives_the_install_hint(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "pyspark.sql", None)
     engine = SparkEngine()
-    with pytest.raises(EngineError, match=r"pip install 'supervision-kit\[spark\]'"):
+    with pytest.raises(EngineError, match=r"pip install -e '\.\[spark\]'"):
         _ = engine.session
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import pandas as pd
 import pytest
 
 import kit
@@ -63,6 +66,18 @@ def test_en01_notices_and_detection_limits_explain_the_look_alikes(env, runs):
     assert halts <= set(blind.frame.subject_id)
 
 
+def test_en01_detection_limits_are_parameters(env, runs):
+    """Runs at the detection limit are explained by the limit parameters, not by SQL constants:
+    with every limit set to 0 the detection-limit look-alikes come back as clues."""
+    spec = kit.models.get("EN01")
+    limits = {k: v for k, v in spec.resolve_params().items() if k.startswith("detection_limit_")}
+    assert len(limits) == 6 and all(spec.params[k].help for k in limits)
+    zero = kit.run("EN01", env, params=dict.fromkeys(limits, 0.0))
+    at_limit = _truth_ids(env, "falsified_monitoring", "detection_limit_readings")
+    assert set(zero.frame.subject_id) & at_limit
+    assert not set(runs("EN01").frame.subject_id) & at_limit
+
+
 def test_en01_evidence_names_the_fault_hours(runs):
     frame = runs("EN01").frame
     row = frame[frame.main_sign == "faults_on_exceedances"].iloc[0]
@@ -77,6 +92,20 @@ def test_en02_threshold_moves_the_result(env, runs):
     below = _truth_ids(env, "criminal_exceedance", "metal_below_3x_monitoring")
     assert below <= set(looser.frame.subject_id)
     assert runs("EN02").frame.worst_multiple.min() >= 3.0
+
+
+def test_en02_evidence_has_no_zero_counts_or_empty_ranges(runs):
+    frame = runs("EN02").frame
+    assert not frame.evidence.str.contains(r"\b0 (?:monitored|penalty)", regex=True).any()
+    assert not frame.evidence_zh.str.contains(r"共0|、0", regex=True).any()
+    one_day = frame[frame.period_start == frame.period_end]
+    assert len(one_day)
+    for row in one_day.itertuples():
+        assert f"on {row.period_start:%Y-%m-%d}." in row.evidence and "between" not in row.evidence
+    several = frame[frame.period_start != frame.period_end].iloc[0]
+    assert f"between {several.period_start:%Y-%m-%d} and {several.period_end:%Y-%m-%d}" in (
+        several.evidence
+    )
 
 
 def test_en03_late_transfers_only_on_request(env, runs):
@@ -129,3 +158,37 @@ def test_en07_untidy_numbers_and_homophones_are_not_forgeries(env, runs):
     assert len(fullwidth) and not set(fullwidth.id_number) & set(clues.frame.subject_id)
     plain = kit.run("EN07", env, params={"check_operation_type": False})
     assert set(plain.frame.finding) == {"not_in_registry", "registered_to_another_person"}
+
+
+def test_en07_one_clue_per_worker_with_duplicate_roster_records(env, runs):
+    """A second roster record of a flagged worker (another employer, same validity start, the
+    number typed with spaces) must not produce a second clue with the same id."""
+    base = runs("EN07")
+    row = base.frame[base.frame.finding == "not_in_registry"].iloc[0]
+    roster = env.tables["worker_certificates"]
+    extra = roster[roster.record_id == row.record_id].copy()
+    cert = extra.cert_no.iloc[0]
+    extra["record_id"] = "W99999998"
+    extra["employer_uscc"] = roster.employer_uscc[roster.employer_uscc != row.employer_uscc].iloc[0]
+    extra["cert_no"] = f"{cert[:7]} {cert[7:15]} {cert[15:]}"
+    tables = {**env.tables, "worker_certificates": pd.concat([roster, extra], ignore_index=True)}
+    clues = kit.run("EN07", dataclasses.replace(env, tables=tables))
+    assert len(clues) == len(base)
+    assert clues.frame.clue_id.is_unique and clues.frame.subject_id.is_unique
+    mine = clues.frame[clues.frame.subject_id == row.subject_id].iloc[0]
+    assert mine.flagged_records == 2
+    assert "1 other roster record of this worker is flagged too" in mine.evidence
+
+
+def test_en07_certificate_numbers_are_masked_and_kept_out_of_evidence(runs):
+    clues = runs("EN07")
+    frame = clues.frame
+    for row in frame.itertuples():
+        digits = row.cert_norm[1:]
+        assert digits[6:14] not in row.evidence and digits[6:14] not in row.evidence_zh
+        assert row.subject_name not in row.evidence
+    masked = clues.to_frame(masked=True)
+    for column in ("cert_no", "cert_norm", "subject_id"):
+        assert masked[column].str.contains(r"\*{8}", regex=True).all(), column
+    spaced = "T341502 19680719 3015"
+    assert "19680719" not in kit.mask.mask_id(spaced)

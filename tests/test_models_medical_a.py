@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -32,6 +35,12 @@ def run(mi):
 
 def _reasons(evaluation) -> set[str]:
     return set(evaluation.to_dict()["false_positives"])
+
+
+def _with_table(ds: kit.datasets.Dataset, name: str, frame: pd.DataFrame, tag: str):
+    """A copy of ``ds`` with one table replaced (own fingerprint, so no engine cache mixes them)."""
+    tables = {**ds.tables, name: frame}
+    return dataclasses.replace(ds, tables=tables, fingerprint=f"{ds.fingerprint}-{tag}")
 
 
 def _subjects(truth: pd.DataFrame, pattern: str, reason: str) -> set[str]:
@@ -88,6 +97,52 @@ def test_mi01_evidence_gives_amount_and_death_date(run):
     assert f"{top['amount_involved']:,.2f}元" in top["evidence_zh"]
 
 
+def test_mi01_single_settlement_is_worded_as_one_event(run):
+    frame = run("MI01")[0].frame
+    single = frame[frame["first_care_date"] == frame["last_care_date"]].iloc[0]
+    assert single["evidence"].startswith(f"Care on {single['first_care_date']:%Y-%m-%d}, ")
+    assert " to " not in single["evidence"].split(" the death")[0]
+    several = frame[frame["first_care_date"] != frame["last_care_date"]].iloc[0]
+    assert several["evidence"].startswith(f"Care from {several['first_care_date']:%Y-%m-%d} to ")
+
+
+def test_mi01_one_late_death_date_does_not_hide_a_case(run, mi):
+    # Review item 11: the latest date used to win, so one source's date a year too late hid the
+    # case. Two sources agreeing now outvote it, and the evidence shows the odd date.
+    base = run("MI01")[0].frame.iloc[0]
+    person = base["subject_id"]
+    died = base["death_date"].date()
+    name = mi.tables["insured"].set_index("id_number").at[person, "name"]
+    deaths = mi.tables["deaths"]
+    mine = deaths[deaths["id_number"] == person].iloc[[0, 0, 0]].copy()
+    late = died + dt.timedelta(days=400)
+    mine["record_id"] = ["DT1", "DT2", "DT3"]
+    mine["source"] = ["public_security", "civil_affairs", "health"]
+    mine["name"] = name
+    mine["death_date"] = pd.to_datetime([died, died, late]).astype(deaths["death_date"].dtype)
+    edited = pd.concat([deaths[deaths["id_number"] != person], mine], ignore_index=True)
+    ds = _with_table(mi, "deaths", edited, "late-death-date")
+    frame = kit.run("MI01", ds).frame.set_index("subject_id")
+    assert person in frame.index
+    row = frame.loc[person]
+    assert row["death_date"].date() == died and bool(row["dates_disagree"])
+    assert row["amount_involved"] == pytest.approx(base["amount_involved"])
+    assert f"health recorded {late:%Y-%m-%d}" in row["evidence"]
+    assert f"卫健记录为{late:%Y-%m-%d}" in row["evidence_zh"]
+
+
+def test_mi01_linkage_finds_a_death_recorded_under_a_mistyped_id(run, mi):
+    person = run("MI01")[0].frame["subject_id"].iloc[0]
+    typo = person[:10] + str((int(person[10]) + 1) % 10) + person[11:]
+    deaths = mi.tables["deaths"].copy()
+    deaths.loc[deaths["id_number"] == person, "id_number"] = typo
+    ds = _with_table(mi, "deaths", deaths, "death-id-typo")
+    exact = kit.run("MI01", ds, params={"use_linkage": False}).frame
+    linked = kit.run("MI01", ds).frame  # use_linkage is on by default
+    assert person not in set(exact["subject_id"])
+    assert person in set(linked["subject_id"])
+
+
 # MI02 -----------------------------------------------------------------------------------------
 
 
@@ -106,6 +161,15 @@ def test_mi02_adding_community_correction_flags_legitimate_stays(run):
     assert wide.n_clues > base.n_clues
     assert "community_correction_free" in _reasons(wide)
     assert wide.cases_found == base.cases_found
+
+
+def test_mi02_custody_still_running_is_worded_as_open(run):
+    frame = run("MI02")[0].frame
+    running = frame[frame["custody_end_en"] == "still running"].iloc[0]
+    assert f"(from {running['custody_start']:%Y-%m-%d}, still running," in running["evidence"]
+    assert " to still running" not in running["evidence"]
+    ended = frame[frame["custody_end_en"] != "still running"].iloc[0]
+    assert f"{ended['custody_start']:%Y-%m-%d} to {ended['custody_end_en']}" in ended["evidence"]
 
 
 def test_mi02_roster_with_a_mistyped_id_is_matched_on_name(run):
@@ -191,6 +255,19 @@ def test_mi05_dropping_a_safeguard_lets_its_trap_in(run, params, reason):
     _, loose = run("MI05", **params)
     assert reason in _reasons(loose)
     assert loose.cases_found == base.cases_found
+
+
+def test_mi05_short_stay_is_observation_only_with_an_observation_diagnosis(run, mi):
+    # Review item 6: observation is recognised by diagnosis and the 72-hour limit, not length alone
+    observed = _subjects(mi.truth, "hanging_bed", "observation_stay")
+    stay = sorted(observed)[0]
+    settlements = mi.tables["settlements"].copy()
+    settlements.loc[settlements["settlement_id"] == stay, "diagnosis_icd10"] = "J18.9"
+    ds = _with_table(mi, "settlements", settlements, "observation-recoded")
+    assert stay in set(kit.run("MI05", ds).frame["subject_id"])
+    # an empty list falls back on length alone
+    lenient = kit.run("MI05", ds, params={"observation_diagnoses": ""}).frame
+    assert stay not in set(lenient["subject_id"])
 
 
 def test_mi05_evidence_gives_days_shares_and_amount(run):

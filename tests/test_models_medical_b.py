@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -34,6 +35,17 @@ def run(mi):
 
 def _reasons(evaluation) -> set[str]:
     return set(evaluation.to_dict()["false_positives"])
+
+
+def _with_table(ds: kit.datasets.Dataset, name: str, frame: pd.DataFrame, tag: str):
+    """A copy of ``ds`` with one table replaced (own fingerprint, so no engine cache mixes them)."""
+    tables = {**ds.tables, name: frame}
+    return dataclasses.replace(ds, tables=tables, fingerprint=f"{ds.fingerprint}-{tag}")
+
+
+def _spaced(id_number: str) -> str:
+    """An ID number as some clerks key it: '342401 19781122 7883'."""
+    return f"{id_number[:6]} {id_number[6:14]} {id_number[14:]}"
 
 
 def _subjects(truth: pd.DataFrame, pattern: str, reason: str) -> set[str]:
@@ -114,6 +126,24 @@ def test_mi07_subject_is_the_second_stay_within_the_window(run):
     assert frame["gap_days"].between(0, 15).all()
     short = run("MI07", max_gap_days=5)[0].frame
     assert set(short["clue_id"]) < set(frame["clue_id"]) and short["gap_days"].le(5).all()
+
+
+def test_mi07_planned_course_items_are_a_parameter(run):
+    # dialysis readmissions carry the kidney-disease code, so the haemodialysis item clears them
+    _, ev = run("MI07", planned_items="")
+    assert "dialysis_readmission" in _reasons(ev)
+
+
+def test_mi07_a_stay_keyed_with_a_spaced_id_is_still_linked(run, mi):
+    # Review item 4: the previous stay's ID number reformatted used to split the person in two
+    top = run("MI07")[0].frame.iloc[0]
+    settlements = mi.tables["settlements"].copy()
+    prev = settlements["settlement_id"] == top["prev_settlement_id"]
+    settlements.loc[prev, "id_number"] = settlements.loc[prev, "id_number"].map(_spaced)
+    ds = _with_table(mi, "settlements", settlements, "spaced-id")
+    frame = kit.run("MI07", ds).frame.set_index("subject_id")
+    assert top["subject_id"] in frame.index
+    assert frame.at[top["subject_id"], "prev_settlement_id"] == top["prev_settlement_id"]
 
 
 def test_mi07_evidence_has_the_dates_and_amount(run):
@@ -197,13 +227,54 @@ def test_mi10_chronic_refills_and_member_days_are_not_clues(run):
     assert not _reasons(ev) & {"chronic_disease_pharmacy", "member_day_promotion"}
 
 
-def test_mi10_card_overlap_is_what_clears_chronic_refills(run):
+@pytest.mark.parametrize("params", [{"min_card_overlap": 0.0}, {"min_uncertified_share": 0.0}])
+def test_mi10_either_test_alone_lets_chronic_refills_in(run, params):
+    # refills are on certified chronic patients' own cards at their own pharmacy: both the card
+    # overlap test and the certificate test clear them, dropping either lets them in
     default, _ = run("MI10")
-    no_overlap, ev = run("MI10", min_card_overlap=0.0)
-    assert set(default.frame["clue_id"]) < set(no_overlap.frame["clue_id"])
+    loose, ev = run("MI10", **params)
+    assert set(default.frame["clue_id"]) < set(loose.frame["clue_id"])
     assert _reasons(ev) == {"chronic_disease_pharmacy"}
-    extra = no_overlap.frame[~no_overlap.frame["clue_id"].isin(default.frame["clue_id"])]
-    assert (extra["card_overlap_pct"] < 50).all()
+    extra = loose.frame[~loose.frame["clue_id"].isin(default.frame["clue_id"])]
+    assert (extra["card_overlap_pct"] < 50).all() and (extra["uncertified_pct"] < 50).all()
+
+
+def _burst_cards(frame: pd.DataFrame, pharmacy: str) -> pd.Series:
+    """Rows of the pharmacy's purchases that fall in bursts of 5+ identical amounts a day."""
+    own = frame[(frame["institution_id"] == pharmacy) & (frame["kind"] == "pharmacy")]
+    size = own.groupby(["settle_date", "total_cost"])["settlement_id"].transform("count")
+    return own.index[size >= 5]
+
+
+def test_mi10_ring_at_a_single_pharmacy_is_found(run, mi):
+    # Review item 3: a ring swiping its own pool of cards at one pharmacy has no card overlap;
+    # its bursts are on cards without a chronic-disease certificate, so they are no refills.
+    top = run("MI10")[0].frame.iloc[0]
+    settlements = mi.tables["settlements"].copy()
+    rows = _burst_cards(settlements, top["subject_id"])
+    fresh = {
+        card: f"99{i:016d}" for i, card in enumerate(settlements.loc[rows, "id_number"].unique())
+    }
+    settlements.loc[rows, "id_number"] = settlements.loc[rows, "id_number"].map(fresh)
+    ds = _with_table(mi, "settlements", settlements, "single-pharmacy-ring")
+    frame = kit.run("MI10", ds).frame.set_index("subject_id")
+    row = frame.loc[top["subject_id"]]
+    assert row["shared_cards"] == 0 and row["unexplained_by"] == "no refill reason"
+    assert "none of them was on a card used in bursts at another pharmacy" in row["evidence"]
+    overlap_only = kit.run("MI10", ds, params={"min_uncertified_share": 1.01}).frame
+    assert top["subject_id"] not in set(overlap_only["subject_id"])
+
+
+def test_mi10_cards_keyed_in_another_format_still_overlap(run, mi):
+    # Review item 4: card overlap compares standardised ID numbers
+    top = run("MI10")[0].frame.iloc[0]
+    settlements = mi.tables["settlements"].copy()
+    rows = _burst_cards(settlements, top["subject_id"])
+    settlements.loc[rows, "id_number"] = settlements.loc[rows, "id_number"].map(_spaced)
+    ds = _with_table(mi, "settlements", settlements, "spaced-cards")
+    row = kit.run("MI10", ds).frame.set_index("subject_id").loc[top["subject_id"]]
+    assert row["shared_cards"] == top["shared_cards"]
+    assert row["amount_involved"] == pytest.approx(top["amount_involved"])
 
 
 def test_mi10_clues_are_peer_group_outliers(run):
@@ -217,4 +288,5 @@ def test_mi10_clues_are_peer_group_outliers(run):
     top = frame.iloc[0]
     assert f"{top['amount_involved']:,.2f} yuan" in top["evidence"]
     assert f"{top['period_start']:%Y-%m-%d}" in top["evidence"]
+    assert f"up to {top['max_same_amount']} purchases of one amount in a day" in top["evidence"]
     assert isinstance(top["period_start"].date(), dt.date)

@@ -50,7 +50,12 @@ def test_run_all_prints_a_table_with_the_verdict(capsys):
     code = main(["run", "--all"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "SS01       38   30 / 30       79.0%  100.0%" in out
+    ss01 = run_suite(["SS01"]).iloc[0]
+    line = (
+        rf"SS01 +{ss01.clues} +{ss01.cases_found} / {ss01.cases} +{ss01.conversion_rate:.1%} +"
+        rf"{ss01.recall:.1%} +\d+\.\d\d  {ss01.recall_floor:.0%} / {ss01.conversion_floor:.0%}  meets"
+    )
+    assert re.search(line, out), out
     assert out.rstrip().endswith(
         f"{len(list_models())} models on duckdb: {len(list_models())} meet their floors."
     )
@@ -94,3 +99,18 @@ def test_no_evidence_sentence_shows_a_person_id_number(capsys):
         for col in ("evidence", "evidence_zh"):
             leaked = frame[col].str.contains(ids)
             assert not leaked.any(), f"{spec.id} {col}: {frame.loc[leaked, col].iloc[0]}"
+
+
+def test_a_model_that_fails_does_not_hide_the_others(capsys, monkeypatch):
+    broken = kit.models.get("SS03").derive(id="SS03-broken", sql="SELECT nope FROM custody")
+    table = run_suite([broken, "SS05"])
+    assert table["model_id"].tolist() == ["SS03-broken", "SS05"]
+    assert table.loc[0, "meets_floors"] == False  # noqa: E712
+    assert table.loc[0, "failures"].startswith("did not run: SS03-broken: DuckDB could not run")
+    assert bool(table.loc[1, "meets_floors"]) is True
+    monkeypatch.setattr("kit.models.list_models", lambda: [broken, kit.models.get("SS05")])
+    monkeypatch.setattr("kit.models.suite.list_models", lambda: [broken, kit.models.get("SS05")])
+    assert main(["run", "--all"]) == 1
+    out = capsys.readouterr().out
+    assert "SS03-broken      -     - / -" in out
+    assert out.rstrip().endswith("2 models on duckdb: 1 meet their floors, 1 do not (SS03-broken).")

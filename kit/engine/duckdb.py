@@ -48,7 +48,7 @@ class DuckDBEngine:
                 con.execute(f"SET threads = {int(self.threads)}")
             for table in tables:
                 self._register(con, dataset, table)
-            return con.execute(sql).df()
+            return _as_bigint(con.sql(sql)).df()
         except duckdb.Error as exc:
             raise EngineError(f"DuckDB could not run the query: {exc}") from exc
         finally:
@@ -65,3 +65,16 @@ class DuckDBEngine:
                 casts.append(f'CAST("{name}" AS {sql_type}) AS "{name}"')
         replace = f" REPLACE ({', '.join(casts)})" if casts else ""
         con.execute(f'CREATE VIEW "{table}" AS SELECT *{replace} FROM "__raw_{table}"')
+
+
+def _as_bigint(rel: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """``sum`` of integers is HUGEINT in DuckDB (float64 in pandas) but BIGINT on Spark: cast it."""
+    huge = {c for c, t in zip(rel.columns, rel.types, strict=True) if str(t) in _HUGE}
+    if not huge:
+        return rel
+    return rel.project(
+        ", ".join(f'CAST("{c}" AS BIGINT) AS "{c}"' if c in huge else f'"{c}"' for c in rel.columns)
+    )
+
+
+_HUGE = ("HUGEINT", "UHUGEINT")

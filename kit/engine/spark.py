@@ -7,15 +7,20 @@ model reads is registered as a temporary view. By default the session is a local
 already live in Parquet files or in the Hive metastore instead of the dataset's own files
 (see ``docs/spark.md``).
 
-Needs the ``spark`` extra: ``pip install 'supervision-kit[spark]'`` (pyspark, sqlglot) and Java
+Needs the ``spark`` extra: ``pip install -e '.[spark]'`` in a checkout (pyspark, sqlglot) and Java
 17 or newer.
 """
 
 from __future__ import annotations
 
 import atexit
+import hashlib
+import os
+import re
 import shutil
+import subprocess
 import tempfile
+import uuid
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -31,8 +36,9 @@ if TYPE_CHECKING:
 _LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
 
 INSTALL_HINT = (
-    "The Spark engine needs the 'spark' extra. Fix: pip install 'supervision-kit[spark]' "
-    "(or: pip install pyspark sqlglot) and make sure Java 17 or newer is on the PATH."
+    "The Spark engine needs the 'spark' extra and Java 17 or newer. Fix: pip install -e '.[spark]' "
+    "in a checkout of the kit (or pip install pyspark sqlglot), and install Java 17 or newer "
+    "(Debian: apt-get install openjdk-17-jre-headless) on the PATH or in JAVA_HOME."
 )
 
 #: Arrow type of each Data Package field type, so Spark sees the same types as DuckDB.
@@ -46,26 +52,43 @@ _ARROW_TYPES = {
 }
 
 
-def to_spark_sql(sql: str) -> str:
+def to_spark_sql(sql: str, views: Mapping[str, str] | None = None) -> str:
     """Translate model SQL from the DuckDB dialect to Spark SQL with sqlglot.
+
+    Parameters
+    ----------
+    sql : str
+        One statement in DuckDB's dialect.
+    views : mapping of str to str, optional
+        Table names to replace (``{"deaths": "kit_1a2b_deaths"}``); names of the query's own
+        ``WITH`` parts are left alone.
 
     Examples
     --------
     >>> to_spark_sql("SELECT strftime(d, '%Y-%m') AS m FROM t")
     "SELECT DATE_FORMAT(d, 'yyyy-MM') AS m FROM t"
+    >>> to_spark_sql("WITH t AS (SELECT * FROM deaths) SELECT * FROM t", {"deaths": "v_deaths"})
+    'WITH t AS (SELECT * FROM v_deaths) SELECT * FROM t'
     """
     try:
         import sqlglot
+        from sqlglot import exp
         from sqlglot.errors import SqlglotError
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise EngineError(INSTALL_HINT) from exc
     try:
-        statements = sqlglot.transpile(sql, read="duckdb", write="spark")
+        trees = sqlglot.parse(sql, read="duckdb")
     except SqlglotError as exc:
         raise EngineError(f"sqlglot could not translate the SQL to Spark: {exc}") from exc
-    if len(statements) != 1:
-        raise EngineError(f"A model's SQL must be one statement; found {len(statements)}.")
-    return statements[0]
+    if len(trees) != 1 or trees[0] is None:
+        raise EngineError(f"A model's SQL must be one statement; found {len(trees)}.")
+    tree = trees[0]
+    if views:
+        own = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+        for table in tree.find_all(exp.Table):
+            if table.name in views and table.name not in own and not table.db:
+                table.set("this", exp.to_identifier(views[table.name]))
+    return tree.sql(dialect="spark")
 
 
 class SparkEngine:
@@ -93,6 +116,7 @@ class SparkEngine:
         sources: Mapping[str, str] | None = None,
     ) -> None:
         self._session = session
+        self._owned = session is None  # stop() stops only a session this engine started
         self.master = master
         self.sources = dict(sources or {})
         self._staged: dict[tuple[str, str], str] = {}
@@ -109,12 +133,19 @@ class SparkEngine:
         return self._session
 
     def query(self, sql: str, dataset: Dataset, tables: Sequence[str]) -> pd.DataFrame:
-        """Translate ``sql`` to Spark SQL and run it with ``tables`` registered as views."""
-        spark_sql = to_spark_sql(sql)
+        """Translate ``sql`` to Spark SQL and run it with ``tables`` registered as views.
+
+        Each query registers its tables under names of its own (``kit_<random>_<table>``) and
+        drops them afterwards, so your session's views are never replaced and two queries at
+        once do not see each other's tables.
+        """
+        tag = uuid.uuid4().hex[:8]
+        views = {table: f"kit_{tag}_{table}" for table in tables}
+        spark_sql = to_spark_sql(sql, views)
         spark = self.session
         try:
-            for table in tables:
-                self._frame(spark, dataset, table).createOrReplaceTempView(table)
+            for table, view in views.items():
+                self._frame(spark, dataset, table).createOrReplaceTempView(view)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", FutureWarning)
                 result = spark.sql(spark_sql).toArrow()
@@ -122,6 +153,16 @@ class SparkEngine:
             raise
         except Exception as exc:  # py4j and Spark analysis errors share no useful base class
             raise EngineError(f"Spark could not run the query: {_reason(exc)}") from exc
+        finally:
+            for view in views.values():
+                spark.catalog.dropTempView(view)
+        names = result.column_names
+        if len(set(names)) < len(names):
+            twice = sorted({n for n in names if names.count(n) > 1})
+            raise EngineError(
+                f"The query returns column(s) {', '.join(twice)} more than once. "
+                "Fix: give each output column its own name (AS ...)."
+            )
         return _to_pandas(result)
 
     def _frame(self, spark: Any, dataset: Dataset, table: str) -> Any:
@@ -133,22 +174,33 @@ class SparkEngine:
         return spark.read.parquet(where.removeprefix("parquet:"))
 
     def _stage(self, dataset: Dataset, table: str) -> str:
-        """Write a dataset table to Parquet once per dataset version, typed per its descriptor."""
-        key = (dataset.fingerprint, table)
+        """Write a dataset table to Parquet once per dataset version, typed per its descriptor.
+
+        The version is the dataset's fingerprint; a dataset built in memory (no fingerprint) is
+        keyed by the content of the table instead.
+        """
+        version = dataset.fingerprint or _content_hash(dataset.tables[table])
+        key = (version, table)
         if key not in self._staged:
             if self._dir is None:
                 self._dir = Path(tempfile.mkdtemp(prefix="kit-spark-"))
                 atexit.register(shutil.rmtree, self._dir, True)
-            path = self._dir / f"{dataset.fingerprint[:12]}-{table}.parquet"
+            path = self._dir / f"{version[:16]}-{table}.parquet"
             _write_parquet(dataset, table, path)
             self._staged[key] = str(path)
         return self._staged[key]
 
     def stop(self) -> None:
         """Stop the session this engine started (a session passed in is left running)."""
-        if self._session is not None:
+        if self._session is not None and self._owned:
             self._session.stop()
             self._session = None
+
+
+def _content_hash(frame: pd.DataFrame) -> str:
+    hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    payload = hashed.tobytes() + ",".join(map(str, frame.columns)).encode()
+    return hashlib.sha256(payload).hexdigest()
 
 
 def _reason(exc: Exception) -> str:
@@ -175,8 +227,7 @@ def _start_session(master: str) -> Any:
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise EngineError(INSTALL_HINT) from exc
-    if shutil.which("java") is None:
-        raise EngineError(INSTALL_HINT)
+    _check_java()
     session = (
         SparkSession.builder.master(master)
         .appName("supervision-kit")
@@ -193,6 +244,23 @@ def _start_session(master: str) -> Any:
     )
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def _check_java() -> None:
+    """Spark 4 needs Java 17 or newer: find it through JAVA_HOME or the PATH and check it."""
+    home = os.environ.get("JAVA_HOME")
+    java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
+    if not java or not Path(java).exists():
+        raise EngineError(f"No Java found (JAVA_HOME or PATH). {INSTALL_HINT}")
+    try:
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise EngineError(f"Java at {java} does not start ({exc}). {INSTALL_HINT}") from exc
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
+    major = int(found[1]) if found else 0
+    major = int(found[2]) if found and major == 1 and found[2] else major  # "1.8" is Java 8
+    if major < 17:
+        raise EngineError(f"Spark 4 needs Java 17 or newer; {java} is Java {major}. {INSTALL_HINT}")
 
 
 def _write_parquet(dataset: Dataset, table: str, path: Path) -> None:
@@ -219,19 +287,31 @@ def _write_parquet(dataset: Dataset, table: str, path: Path) -> None:
 
 
 def _to_pandas(result: Any) -> pd.DataFrame:
-    """Arrow result to pandas with the types DuckDB gives (dates as datetime64, no time zone)."""
+    """Arrow result to pandas with the types DuckDB gives.
+
+    Dates and timestamps become ``datetime64[us]`` without time zone, decimals ``float64``, and
+    integer or boolean columns holding NULLs become nullable (``Int64``, ``boolean``), as DuckDB
+    returns them, rather than floats and objects.
+    """
     import pyarrow as pa
 
+    nullable = {
+        pa.int8(): pd.Int8Dtype(),
+        pa.int16(): pd.Int16Dtype(),
+        pa.int32(): pd.Int32Dtype(),
+        pa.int64(): pd.Int64Dtype(),
+        pa.bool_(): pd.BooleanDtype(),
+    }
     columns = {}
     for name, col in zip(result.column_names, result.columns, strict=True):
         if pa.types.is_timestamp(col.type) and col.type.tz is not None:
             col = col.cast(pa.timestamp(col.type.unit))
         if pa.types.is_decimal(col.type):
             col = col.cast(pa.float64())
-        columns[name] = col
-    table = pa.table(columns) if columns else result
-    frame = table.to_pandas(date_as_object=False)
-    for name in frame.columns:  # DuckDB gives microseconds; Arrow dates come back as [ms]
-        if pd.api.types.is_datetime64_dtype(frame[name]):
-            frame[name] = frame[name].astype("datetime64[us]")
-    return frame
+        if col.null_count and col.type in nullable:
+            columns[name] = col.to_pandas(types_mapper=nullable.get)
+        else:
+            columns[name] = col.to_pandas(date_as_object=False)
+        if pd.api.types.is_datetime64_dtype(columns[name]):  # Arrow gives [ms] for dates
+            columns[name] = columns[name].astype("datetime64[us]")
+    return pd.DataFrame(columns) if columns else pd.DataFrame()

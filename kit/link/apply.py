@@ -1,4 +1,4 @@
-"""Linked tables of a dataset, cached per dataset fingerprint, and datasets with them swapped in."""
+"""Linked tables of a dataset, cached per table content, and datasets with them swapped in."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from kit.datasets import Dataset
-from kit.errors import SpecError
+from kit.errors import EngineError, KitError, SpecError
 from kit.link.columns import IdentityColumns
 from kit.link.linker import DEFAULT_THRESHOLD, Links, link
 from kit.link.model import LinkModel, default_model
@@ -25,7 +25,7 @@ _MASTERS: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
 
 
 def clear_cache() -> None:
-    """Forget every cached link result (they are kept per dataset fingerprint)."""
+    """Forget every cached link result (they are kept per table content)."""
     _LINKS.clear()
     _MASTERS.clear()
 
@@ -46,6 +46,53 @@ def identity_columns(
     return IdentityColumns.of(base)
 
 
+def primary_key(dataset: Dataset, table: str) -> str | None:
+    """The single-column primary key of a table (``record_id``, ``uscc``), if it has one."""
+    try:
+        key = dataset.resource(table)["schema"].get("primaryKey")
+    except (KeyError, KitError):
+        return None
+    if isinstance(key, list):
+        key = key[0] if len(key) == 1 else None
+    return key if isinstance(key, str) else None
+
+
+def content_hash(frame: pd.DataFrame, columns: Sequence[str | None] = ()) -> str:
+    """SHA-256 of a table's rows as linkage sees them: its index and the given columns.
+
+    Keys the link cache and enters linked datasets' fingerprints, so a table with other rows,
+    rows in another order or other values never gets another table's links, whatever the
+    dataset's fingerprint says.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"id_number": ["1", "2"], "name": ["甲", "乙"]})
+    >>> content_hash(a, ["id_number"]) == content_hash(a.iloc[::-1], ["id_number"])
+    False
+    """
+    cols = [c for c in dict.fromkeys(columns) if c is not None and c in frame.columns]
+    part = frame[cols]
+    digest = hashlib.sha256(json.dumps([len(part), cols]).encode())
+    digest.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _table_hash(dataset: Dataset, table: str, cols: IdentityColumns) -> str:
+    return content_hash(
+        dataset.tables[table], [primary_key(dataset, table), *cols.to_dict().values()]
+    )
+
+
+def check_tables(dataset: Dataset, tables: Sequence[str], where: str = "Record linkage") -> None:
+    """Raise ``SpecError`` naming the table unless ``dataset`` has every one of ``tables``."""
+    for name in tables:
+        if name not in dataset.tables:
+            raise SpecError(
+                f"{where}: dataset {dataset.name!r} has no table {name!r} (tables: "
+                f"{', '.join(dataset.tables)}). Fix: check the link section's table names."
+            )
+
+
 def linked_table(
     dataset: Dataset,
     table: str,
@@ -57,10 +104,12 @@ def linked_table(
     model: LinkModel | None = None,
     backend: str = "duckdb",
 ) -> Links:
-    """Link a dataset's table to its master register; cached per dataset fingerprint.
+    """Link a dataset's table to its master register; cached per table content.
 
     Columns come from the descriptor (``kit:mask`` kinds) unless ``columns`` names them. The
-    same dataset, table, columns, threshold and model give the cached result at once.
+    cache key is the content of both tables (their index, primary key and identity columns),
+    the columns, threshold, model and backend, not the dataset's fingerprint: a table
+    shuffled, filtered or edited in memory is linked afresh.
 
     Examples
     --------
@@ -70,21 +119,30 @@ def linked_table(
     >>> linked_table(ss, "deaths", "persons") is links
     True
     """
-    for name in (table, to):
-        if name not in dataset.tables:
-            raise SpecError(
-                f"Record linkage: dataset {dataset.name!r} has no table {name!r} (tables: "
-                f"{', '.join(dataset.tables)}). Fix: check the link section's table names."
-            )
-    model = model or default_model()
+    check_tables(dataset, (table, to))
     cols = identity_columns(dataset, table, columns)
     mcols = identity_columns(dataset, to, master_columns)
+    hashes = (_table_hash(dataset, table, cols), _table_hash(dataset, to, mcols))
+    return _linked(dataset, table, to, cols, mcols, hashes, threshold, model, backend)
+
+
+def _linked(
+    dataset: Dataset,
+    table: str,
+    to: str,
+    cols: IdentityColumns,
+    mcols: IdentityColumns,
+    hashes: tuple[str, str],
+    threshold: float,
+    model: LinkModel | None,
+    backend: str = "duckdb",
+) -> Links:
+    model = model or default_model()
+    mkey = (hashes[1], json.dumps(mcols.to_dict(), sort_keys=True))
     key = (
-        dataset.fingerprint or id(dataset),
-        table,
-        to,
+        hashes[0],
         json.dumps(cols.to_dict(), sort_keys=True),
-        json.dumps(mcols.to_dict(), sort_keys=True),
+        *mkey,
         float(threshold),
         model.hash,
         backend,
@@ -92,7 +150,6 @@ def linked_table(
     if key in _LINKS:
         _LINKS.move_to_end(key)
         return _LINKS[key]
-    mkey = key[:1] + (to, key[4])
     master = _MASTERS.get(mkey)
     if master is None:
         master = standardise(dataset.tables[to], mcols, table=to)
@@ -119,21 +176,40 @@ def link_dataset(
     params: Mapping[str, Any] | None = None,
     *,
     model: LinkModel | None = None,
+    threshold: float | None = None,
+    owner: str = "",
 ) -> tuple[Dataset, dict[str, dict[str, Any]]]:
     """A copy of ``dataset`` whose linked tables carry master ID numbers; the original is unchanged.
 
-    Steps whose switch parameter is false in ``params`` are skipped; with no step left the
-    dataset itself is returned. The copy shares every other table with the original and has its
-    own fingerprint (the original's, plus the steps and the model), so engines that cache
-    tables by fingerprint never confuse the two.
+    Every step's tables are checked against the dataset first (an unknown table fails before
+    anything is linked). Steps whose switch parameter is false in ``params`` are skipped; with
+    no step left the dataset itself is returned. The copy shares every other table with the
+    original and has its own fingerprint: the original's, the steps (with their thresholds),
+    the model's hash and the content of the linked tables and registers. Engines that cache
+    tables by fingerprint never confuse the two, and run ids (which hash the fingerprint of the
+    data a model ran on) change with the linkage model and threshold.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    steps : sequence of LinkStep
+        The spec's ``link:`` section.
+    params : mapping, optional
+        The run's parameter values (switches).
+    model : LinkModel, optional
+        Default: the shipped model.
+    threshold : float, optional
+        Overrides every step's threshold (for evaluating another threshold).
+    owner : str
+        The model's id, put in front of error messages (``SS01, section link.deaths: ...``).
 
     Returns
     -------
     dataset : Dataset
         The linked copy (or ``dataset`` itself).
     summary : dict
-        Per linked table: master, threshold and records linked exactly, probabilistically or
-        not at all.
+        Per linked table: master, threshold, model hash and records linked exactly,
+        probabilistically or not at all.
 
     Examples
     --------
@@ -144,30 +220,59 @@ def link_dataset(
     (True, 'persons')
     """
     params = params or {}
+    head = f"{owner}, section link" if owner else "Record linkage"
+    for step in steps:
+        check_tables(dataset, (step.table, step.to), f"{head}.{step.table}" if owner else head)
     active = [s for s in steps if params.get(s.switch, True)]
     if not active:
         return dataset, {}
     model = model or default_model()
+    if threshold is not None:
+        active = [replace(s, threshold=float(threshold)) for s in active]
     tables = dict(dataset.tables)
     summary: dict[str, dict[str, Any]] = {}
+    contents = []
+    seen: dict[tuple[str, str], str] = {}
+
+    def hashed(name: str, c: IdentityColumns) -> str:  # each table hashed once per call
+        k = (name, json.dumps(c.to_dict(), sort_keys=True))
+        if k not in seen:
+            seen[k] = _table_hash(dataset, name, c)
+        return seen[k]
+
     for step in active:
-        links = linked_table(
-            dataset,
-            step.table,
-            step.to,
-            columns=dict(step.columns),
-            master_columns=dict(step.master_columns),
-            threshold=step.threshold,
-            model=model,
-        )
-        id_col = identity_columns(dataset, step.table, dict(step.columns)).id
+        try:
+            cols = identity_columns(dataset, step.table, dict(step.columns))
+            mcols = identity_columns(dataset, step.to, dict(step.master_columns))
+            cols.present(dataset.tables[step.table], step.table)
+            mcols.present(dataset.tables[step.to], step.to)
+            hashes = (hashed(step.table, cols), hashed(step.to, mcols))
+            links = _linked(
+                dataset, step.table, step.to, cols, mcols, hashes, step.threshold, model
+            )
+        except KitError as exc:
+            if not owner:
+                raise
+            kind = EngineError if isinstance(exc, EngineError) else SpecError
+            raise kind(f"{head}.{step.table}: {exc}") from exc
         frame = tables[step.table].copy()
-        frame[id_col] = links.linked_ids().to_numpy()
-        frame[id_col] = frame[id_col].astype("str").where(frame[id_col].notna(), None)
+        ids = links.linked_ids()
+        if not ids.index.equals(frame.index):  # links are keyed on content, so never expected
+            raise KitError(
+                f"{head}.{step.table}: the links do not belong to this table's rows. "
+                "Fix: kit.link.clear_cache() and run again."
+            )
+        frame[cols.id] = ids.astype("str").where(ids.notna(), None).to_numpy()
         tables[step.table] = frame
-        summary[step.table] = {"to": step.to, **links.summary()}
+        summary[step.table] = {"to": step.to, **links.summary(), "model": model.hash[:12]}
+        contents.append(list(hashes))
     payload = json.dumps(
-        [dataset.fingerprint, [s.to_dict() | {"table": s.table} for s in active], model.hash],
+        [
+            dataset.fingerprint,
+            [s.to_dict() | {"table": s.table} for s in active],
+            model.hash,
+            contents,
+        ],
         sort_keys=True,
     )
     fingerprint = hashlib.sha256(payload.encode()).hexdigest()

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from typing import Any
 
 from kit.errors import EngineError
 
 BACKENDS = ("duckdb", "spark")
 
+#: Folder for Splink's intermediate Parquet files on Spark, made once per process when the
+#: session has no checkpoint directory of its own.
+_CHECKPOINT_DIR: list[str] = []
+
 
 def database_api(backend: str | Any = "duckdb") -> Any:
     """A Splink database API by name (``"duckdb"`` or ``"spark"``), or the object given.
 
-    Spark is imported only when asked for; without pyspark the error says how to install it.
+    ``"spark"`` reuses the kit's shared Spark session (:func:`kit.engine.get_engine`, with the
+    kit's settings), giving it a temporary checkpoint directory when it has none (Splink writes
+    intermediate tables there). pyspark is imported only then; without it the error says how
+    to install it.
 
     Raises
     ------
     EngineError
-        For an unknown name, or ``"spark"`` without pyspark installed.
+        For an unknown name, or ``"spark"`` without pyspark (or Java) installed.
 
     Examples
     --------
@@ -44,9 +52,28 @@ def database_api(backend: str | Any = "duckdb") -> Any:
                 "Record linkage on Spark needs pyspark, which is not installed. "
                 "Fix: pip install 'supervision-kit[spark]' (and Java 17), or use backend='duckdb'."
             ) from exc
-        from pyspark.sql import SparkSession
         from splink import SparkAPI
 
-        spark = SparkSession.builder.master("local[2]").appName("kit-link").getOrCreate()
-        return SparkAPI(spark_session=spark)
+        from kit.engine import get_engine
+
+        spark = get_engine("spark").session  # the kit's shared session and settings
+        _ensure_checkpoint_dir(spark)
+        try:
+            return SparkAPI(spark_session=spark)
+        except Exception as exc:  # py4j and Splink errors: say what failed in one line
+            raise EngineError(f"Record linkage on Spark: Splink could not start ({exc}).") from exc
     raise EngineError(f"Unknown linkage backend {backend!r}. Available: {', '.join(BACKENDS)}.")
+
+
+def _ensure_checkpoint_dir(spark: Any) -> None:
+    """Give the session a checkpoint directory unless it has one (a cluster's own is kept)."""
+    sc = spark.sparkContext
+    current = None
+    with contextlib.suppress(Exception):
+        current = sc._jsc.sc().getCheckpointDir()
+        current = current.get() if current.isDefined() else None
+    if current:
+        return
+    if not _CHECKPOINT_DIR:
+        _CHECKPOINT_DIR.append(tempfile.mkdtemp(prefix="kit-link-spark-"))
+    sc.setCheckpointDir(_CHECKPOINT_DIR[0])

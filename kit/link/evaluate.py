@@ -10,7 +10,7 @@ by nobody in the register) can only be linked probabilistically; they are scored
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -100,7 +100,10 @@ class LinkEvaluation:
     threshold : float
         The threshold in use.
     by_issue : DataFrame
-        At ``threshold``: records, links and correct links per table and identity issue.
+        At ``threshold``, per table and identity issue (``clean`` for undamaged records):
+        ``records``, ``in_register`` (true person in the register), ``linked``, ``correct``
+        (by any method), ``without_usable_id`` and, of those, ``no_id_in_register``,
+        ``no_id_linked`` and ``no_id_correct`` (probabilistic linkage only).
     """
 
     curve: pd.DataFrame
@@ -127,6 +130,26 @@ class LinkEvaluation:
             "all": self.at(scope="all"),
             "curve": self.curve.to_dict("records"),
         }
+
+    def issues(self) -> pd.DataFrame:
+        """:attr:`by_issue` summed over tables, with precision and recall of the records
+        without a usable ID (the ones only probabilistic linkage can link).
+
+        Examples
+        --------
+        >>> import kit
+        >>> ev = evaluate_dataset(kit.datasets.load("social_security"), tables=["deaths"])
+        >>> ev.issues().loc["missing_id", "without_usable_id"]
+        5
+        """
+        cols = ["records", "in_register", "linked", "correct", "without_usable_id",
+                "no_id_in_register", "no_id_linked", "no_id_correct"]  # fmt: skip
+        out = self.by_issue.groupby("issue")[cols].sum().astype(int)
+        linked, correct = out["no_id_linked"], out["no_id_correct"]
+        out["precision"] = (correct / linked.where(linked > 0)).fillna(1.0).round(4)
+        n = out["no_id_in_register"]
+        out["recall"] = (correct / n.where(n > 0)).fillna(1.0).round(4)
+        return out
 
     def plot(self, ax: Any = None) -> Any:
         """Precision and recall across thresholds: candidate pairs and best-candidate links."""
@@ -250,14 +273,25 @@ def evaluate_links(
         if t == threshold:
             df["linked"], df["correct"] = linked, correct
     curve = pd.DataFrame(rows).sort_values(["scope", "threshold"], ignore_index=True)
+    no_id = ~df["usable"]
     by_issue = (
-        df.assign(issue=df["issue"].replace("", "clean"))
+        df.assign(
+            issue=df["issue"].replace("", "clean"),
+            no_id=no_id,
+            no_id_in_register=no_id & df["has_truth"],
+            no_id_linked=no_id & df["linked"],
+            no_id_correct=no_id & df["correct"],
+        )
         .groupby(["table", "issue"], sort=True)
         .agg(
             records=("truth", "size"),
             in_register=("has_truth", "sum"),
             linked=("linked", "sum"),
             correct=("correct", "sum"),
+            without_usable_id=("no_id", "sum"),
+            no_id_in_register=("no_id_in_register", "sum"),
+            no_id_linked=("no_id_linked", "sum"),
+            no_id_correct=("no_id_correct", "sum"),
         )
         .reset_index()
     )
@@ -299,6 +333,44 @@ def evaluate_dataset(
             rows = truth[truth["table"] == table].set_index("record_id")["issue"]
             issues.append(ds.tables[table][key].map(rows).fillna(""))
     return evaluate_links(links, truths, issues=issues)
+
+
+def stressed(dataset: Dataset, issues: Sequence[str] | None = None) -> Dataset:
+    """A copy of a sample dataset whose degraded records (``truth/linkage.csv``) lost their ID.
+
+    The stress scenario of the evaluation: every record with an identity issue (or only those
+    with one of ``issues``) keeps what else it holds (name, and birth date or address where the
+    source recorded them) but no ID number, so only probabilistic linkage can find its person.
+    On the samples only ``missing_id`` records carry a birth date or an address; the others
+    are left with a name (written with a homophone for ``homophone_name``), which is not enough
+    when a third of residents share their name with someone: they are, rightly, not linked.
+
+    Examples
+    --------
+    >>> import kit
+    >>> ss = kit.datasets.load("social_security")
+    >>> st = stressed(ss, ["homophone_name"])
+    >>> int(st.tables["deaths"]["id_number"].isna().sum() - ss.tables["deaths"]["id_number"].isna().sum())
+    8
+    """
+    truth = dataset.truth_tables.get("linkage")
+    if truth is None:
+        raise KitError(f"Dataset {dataset.name!r} has no linkage truth (truth/linkage.csv).")
+    if issues is not None:
+        truth = truth[truth["issue"].isin(list(issues))]
+    tables = dict(dataset.tables)
+    for table in person_tables(dataset):
+        key = dataset.resource(table)["schema"].get("primaryKey", "record_id")
+        key = key[0] if isinstance(key, list) else key
+        hit = tables[table][key].isin(truth.loc[truth["table"] == table, "record_id"])
+        if hit.any():
+            frame = tables[table].copy()
+            frame[identity_columns(dataset, table).id] = frame[
+                identity_columns(dataset, table).id
+            ].where(~hit, None)
+            tables[table] = frame
+    label = ",".join(sorted(issues)) if issues is not None else "all"
+    return replace(dataset, tables=tables, fingerprint=f"{dataset.fingerprint}+stressed:{label}")
 
 
 def choose_threshold(

@@ -17,9 +17,10 @@ from kit.link.probabilistic import best_matches, quiet, score
 from kit.link.standardise import standardise
 from kit.mask import mask_date, mask_id, mask_name
 
-#: Default match probability for a probabilistic link, chosen from the precision-recall curve
-#: of both sample datasets (``kit link evaluate``; docs/linkage.md explains the choice).
-DEFAULT_THRESHOLD = 0.95
+#: Default match probability for a probabilistic link, read from the precision-recall curve of
+#: the social security sample the model was trained on (``kit link evaluate``; the medical
+#: insurance sample is held out; docs/linkage.md explains the choice).
+DEFAULT_THRESHOLD = 0.995
 
 #: Methods in :attr:`Links.frame` ``method``.
 METHODS = ("exact", "probabilistic", "none")

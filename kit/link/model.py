@@ -30,6 +30,12 @@ SHIPPED_MODEL = "person_model.json"
 #: Seed of the random sampling that estimates u probabilities (reproducible training).
 SEED = 20240511
 
+#: Significant digits kept of m and u probabilities: EM sums in parallel, so the last digits of a
+#: retrained model vary from run to run; 12 digits keep retraining byte-reproducible.
+DIGITS = 12
+#: Keys Splink adds that vary between runs of the same training (a random id per Linker).
+VOLATILE_KEYS = ("linker_uid",)
+
 #: Smallest m probability of a level: no single disagreeing field may veto a link outright.
 M_FLOOR = 1e-3
 
@@ -117,6 +123,25 @@ def settings() -> dict[str, Any]:
     return data
 
 
+def canonical(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings without run-specific keys (Splink's random ``linker_uid``), probabilities
+    rounded to :data:`DIGITS` significant digits: the same training gives the same JSON and hash.
+
+    Examples
+    --------
+    >>> canonical({"linker_uid": "x1", "comparisons": [{"comparison_levels": [
+    ...     {"m_probability": 0.016235392292243234}]}]})
+    {'comparisons': [{'comparison_levels': [{'m_probability': 0.0162353922922}]}]}
+    """
+    out = {k: copy.deepcopy(v) for k, v in settings.items() if k not in VOLATILE_KEYS}
+    for comp in out.get("comparisons", []):
+        for level in comp.get("comparison_levels", []):
+            for key in ("m_probability", "u_probability"):
+                if isinstance(level.get(key), float):
+                    level[key] = float(f"{level[key]:.{DIGITS}g}")
+    return out
+
+
 @dataclass(frozen=True)
 class LinkModel:
     """A trained linkage model: Splink settings with m and u probabilities.
@@ -132,9 +157,13 @@ class LinkModel:
     settings: dict[str, Any] = field(repr=False)
     source: str = "trained"
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", canonical(self.settings))
+
     @property
     def hash(self) -> str:
-        """SHA-256 of the canonical JSON (enters cache keys)."""
+        """SHA-256 of the canonical JSON (enters cache keys, linked datasets' fingerprints and
+        so the run ids of models that link)."""
         text = json.dumps(self.settings, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
 

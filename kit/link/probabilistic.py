@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.errors import EngineError, KitError
 from kit.link.model import LinkModel, default_model
 
 #: Columns of a scored pair kept by :func:`score`, after the record and master positions.
@@ -59,11 +60,21 @@ def score(
     model = model or default_model()
     if records.empty or master.empty:
         return _empty()
-    with quiet():
-        linker = model.linker(records, master, backend)
-        scored = linker.inference.predict(
-            threshold_match_probability=min_probability, warning_mode="never"
-        ).as_pandas_dataframe()
+    try:
+        with quiet():
+            linker = model.linker(records, master, backend)
+            scored = linker.inference.predict(
+                threshold_match_probability=min_probability, warning_mode="never"
+            ).as_pandas_dataframe()
+    except KitError:
+        raise
+    except Exception as exc:  # Splink, DuckDB or py4j (Spark) errors: one readable line
+        name = backend if isinstance(backend, str) else type(backend).__name__
+        raise EngineError(
+            f"Record linkage on {name}: Splink could not score the candidate pairs "
+            f"({_first_line(exc)}). Fix: check the backend (for Spark: Java 17 and the "
+            "session), or use backend='duckdb'."
+        ) from exc
     if scored.empty:
         return _empty()
     left_is_master = scored["source_dataset_l"].eq("master")
@@ -78,6 +89,14 @@ def score(
     ).reset_index(drop=True)
     lead = ["record_uid", "master_uid", "master_id", *PAIR_COLUMNS]
     return scored[lead + [c for c in scored.columns if c not in lead]]
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    for line in lines:  # py4j puts the Java exception's message after a "calling ..." line
+        if "Exception:" in line or "Error:" in line:
+            return line[:300]
+    return (lines[0] if lines else type(exc).__name__)[:300]
 
 
 def _empty() -> pd.DataFrame:

@@ -65,7 +65,17 @@ def run(
     values = spec.resolve_params(params)
     eng = get_engine(engine)
     started = time.perf_counter()
-    linked, linkage = link_dataset(dataset, spec.link, values)  # the same dataset when off
+    # the same dataset when off; else a copy whose fingerprint covers the linkage model,
+    # threshold and linked tables' content, so it enters the run id below
+    linked, linkage = link_dataset(dataset, spec.link, values, owner=spec.id)
+    external = dict(getattr(eng, "sources", None) or {})  # tables an engine reads from elsewhere
+    if clash := sorted(set(linkage or {}) & set(external)):
+        raise EngineError(
+            f"{spec.id} links table(s) {', '.join(clash)} to the register before its rule runs, "
+            f"but the {eng.name} engine reads them from its sources ({external[clash[0]]!r}), "
+            "so the linkage would be skipped. Fix: run with use_linkage=false, or leave those "
+            "tables out of the engine's sources."
+        )
     try:
         raw = eng.query(spec.render_sql(values), linked, spec.sources)
     except EngineError as exc:
@@ -83,12 +93,14 @@ def run(
         "dataset": dataset.name,
         "dataset_fingerprint": dataset.fingerprint,
         "engine": eng.name,
-        "run_id": _run_id(spec, values, dataset),
+        "run_id": _run_id(spec, values, linked, external),
         "clues": len(frame),
         "seconds": round(seconds, 3),
     }
     if linkage:
         info["linkage"] = linkage
+    if external:
+        info["engine_sources"] = external
     return Clues(frame=frame, info=info)
 
 
@@ -141,6 +153,12 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()}
 
 
-def _run_id(spec: ModelSpec, values: dict[str, Any], dataset: Dataset) -> str:
-    payload = json.dumps([spec.hash, _jsonable(values), dataset.fingerprint], sort_keys=True)
+def _run_id(
+    spec: ModelSpec, values: dict[str, Any], dataset: Dataset, external: dict[str, str]
+) -> str:
+    """Spec, parameters and data; tables read from an engine's own sources name the data too."""
+    parts: list[Any] = [spec.hash, _jsonable(values), dataset.fingerprint]
+    if external:
+        parts.append(external)
+    payload = json.dumps(parts, sort_keys=True)
     return f"{spec.id}-{hashlib.sha1(payload.encode()).hexdigest()[:10]}"

@@ -10,6 +10,7 @@ import pandas as pd
 from kit.datasets import Dataset
 from kit.datasets import load as load_dataset
 from kit.engine import Engine, get_engine
+from kit.errors import KitError
 from kit.models.library import get, list_models
 from kit.models.run import run
 from kit.models.spec import ModelSpec
@@ -79,8 +80,9 @@ def run_suite(
     -------
     DataFrame
         One row per model: id, name, field, clues, cases, cases found, conversion rate, recall,
-        amount recall, seconds (engine time), the floors and ``meets_floors``; ``failures``
-        says what fell short. ``SUITE_LABELS_ZH`` gives Chinese column labels.
+        amount recall, seconds (the run: linkage, staging and query), the floors and
+        ``meets_floors`` (``None`` without truth); ``failures`` says what fell short, or why the
+        model did not run. ``SUITE_LABELS_ZH`` gives Chinese column labels.
     """
     from kit.evaluate import evaluate
 
@@ -93,16 +95,21 @@ def run_suite(
         if name not in loaded:
             loaded[name] = load_dataset(name)
         dataset = loaded[name]
-        clues = run(spec, dataset, engine=eng)
         row: dict[str, Any] = {
             "model_id": spec.id,
             "name": spec.name["en"],
             "name_zh": spec.name.get("zh", ""),
             "field": spec.field,
             "engine": eng.name,
-            "clues": len(clues),
-            "seconds": clues.info["seconds"],
+            "recall_floor": spec.expected.get("recall"),
+            "conversion_floor": spec.expected.get("conversion"),
         }
+        try:
+            clues = run(spec, dataset, engine=eng)
+        except KitError as exc:  # one broken model must not hide the others' results
+            rows.append({**row, "meets_floors": False, "failures": f"did not run: {exc}"})
+            continue
+        row.update(clues=len(clues), seconds=clues.info["seconds"])
         if dataset.truth is None:
             row.update(meets_floors=None, failures="no truth to evaluate")
         else:
@@ -117,8 +124,6 @@ def run_suite(
                 meets_floors=not failures,
                 failures="; ".join(failures),
             )
-        row["recall_floor"] = spec.expected.get("recall")
-        row["conversion_floor"] = spec.expected.get("conversion")
         rows.append(row)
     columns = [
         "model_id", "name", "name_zh", "field", "engine", "clues", "cases", "cases_found",
