@@ -16,7 +16,7 @@ export JUPYTER_PREFER_ENV_PATH = 1
 SEED = PYTHONHASHSEED=0
 NB_ENV = $(SEED) MPLBACKEND=module://matplotlib_inline.backend_inline
 NOTEBOOKS = $(shell LC_ALL=C ls -1 notebooks/*.ipynb 2>/dev/null)
-LINT_PATHS = kit tests tools
+LINT_PATHS = kit tests tools benchmarks
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo lab test notebooks bench lint clean

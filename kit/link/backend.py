@@ -57,12 +57,25 @@ def database_api(backend: str | Any = "duckdb") -> Any:
         from kit.engine import get_engine
 
         spark = get_engine("spark").session  # the kit's shared session and settings
-        _ensure_checkpoint_dir(spark)
         try:
+            _ensure_checkpoint_dir(spark)
+            _ensure_similarity_jar(spark)
             return SparkAPI(spark_session=spark)
         except Exception as exc:  # py4j and Splink errors: say what failed in one line
             raise EngineError(f"Record linkage on Spark: Splink could not start ({exc}).") from exc
     raise EngineError(f"Unknown linkage backend {backend!r}. Available: {', '.join(BACKENDS)}.")
+
+
+def _ensure_similarity_jar(spark: Any) -> None:
+    """Add Splink's jar of string-similarity functions (Jaro-Winkler, Damerau-Levenshtein) to
+    the session, once: the kit's session is started without it, and Splink registers the
+    functions from it."""
+    from splink.backends.spark import similarity_jar_location
+
+    jar = similarity_jar_location()
+    added = {str(row[0]) for row in spark.sql("LIST JARS").collect()}
+    if not any(a.endswith(jar.rsplit("/", 1)[-1]) for a in added):
+        spark.sql(f"ADD JAR '{jar}'")
 
 
 def _ensure_checkpoint_dir(spark: Any) -> None:

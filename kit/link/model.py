@@ -14,6 +14,7 @@ import copy
 import hashlib
 import json
 import os
+import uuid
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -97,8 +98,10 @@ def _comparisons() -> list[Any]:
     return [id_number, name, birth, sex, region]
 
 
-def settings() -> dict[str, Any]:
+def settings(dialect: str = "duckdb") -> dict[str, Any]:
     """Untrained Splink settings: link records (left) to a master register (right).
+
+    ``dialect`` is the SQL dialect of the conditions (``duckdb``, ``spark``).
 
     Pairs are generated from records sharing a birth date or a name's pinyin (blocking, 分块):
     a record with one degraded field still meets its person through the other.
@@ -117,7 +120,7 @@ def settings() -> dict[str, Any]:
         retain_intermediate_calculation_columns=True,
         probability_two_random_records_match=1e-4,
     )
-    data = creator.get_settings("duckdb").as_dict()
+    data = creator.get_settings(dialect).as_dict()
     for comp in data["comparisons"]:
         comp["comparison_description"] = DESCRIPTIONS[comp["output_column_name"]]
     return data
@@ -202,17 +205,46 @@ class LinkModel:
             )
         return cls(settings=data, source=path.name)
 
+    def in_dialect(self, dialect: str) -> dict[str, Any]:
+        """The settings with SQL conditions and blocking rules written for ``dialect``.
+
+        The model is trained and saved in DuckDB's dialect; Spark reads identifiers and
+        function names differently, so its conditions are rebuilt from the same comparisons
+        and the trained probabilities kept level by level.
+
+        Examples
+        --------
+        >>> spark = default_model().in_dialect("spark")
+        >>> spark["comparisons"][1]["comparison_levels"][1]["sql_condition"]
+        '`name_l` = `name_r`'
+        """
+        out = copy.deepcopy(self.settings)
+        if out.get("sql_dialect", "duckdb") == dialect:
+            return out
+        fresh = settings(dialect)
+        comps, new = out["comparisons"], fresh["comparisons"]
+        shape = [[lv.get("label_for_charts") for lv in c["comparison_levels"]] for c in comps]
+        if shape != [[lv.get("label_for_charts") for lv in c["comparison_levels"]] for c in new]:
+            raise KitError(
+                f"Linkage model {self.source}: its comparisons differ from the kit's, so they "
+                f"cannot be rewritten for {dialect}. Fix: retrain it (kit link train) or link "
+                "with backend='duckdb'."
+            )
+        for comp, fcomp in zip(comps, new, strict=True):
+            for level, flevel in zip(comp["comparison_levels"], fcomp["comparison_levels"], strict=True):  # fmt: skip
+                level["sql_condition"] = flevel["sql_condition"]
+        out["blocking_rules_to_generate_predictions"] = fresh["blocking_rules_to_generate_predictions"]  # fmt: skip
+        out["sql_dialect"] = dialect
+        return out
+
     def linker(self, records: pd.DataFrame, master: pd.DataFrame, backend: Any = "duckdb") -> Any:
         """A Splink ``Linker`` over standardised ``records`` (left) and ``master`` (right)."""
         from splink import Linker
 
         db = database_api(backend)
         return Linker(
-            [
-                db.register(records, dataset_display_name="records"),
-                db.register(master, dataset_display_name="master"),
-            ],
-            copy.deepcopy(self.settings),
+            _register(db, records, master),
+            self.in_dialect(db.sql_dialect.sql_dialect_str),
             log_level=None,  # Splink's progress messages would clutter notebooks and logs
         )
 
@@ -244,6 +276,16 @@ class LinkModel:
                     }
                 )
         return pd.DataFrame(rows)
+
+
+def _register(db: Any, records: pd.DataFrame, master: pd.DataFrame) -> list[Any]:
+    """Register both sides under fresh table names: a shared Spark session keeps the views of
+    earlier links, so fixed names would clash."""
+    tag = uuid.uuid4().hex[:12]
+    return [
+        db.register(records, dataset_display_name="records", table_name=f"kit_records_{tag}"),
+        db.register(master, dataset_display_name="master", table_name=f"kit_master_{tag}"),
+    ]
 
 
 def default_model() -> LinkModel:
@@ -292,11 +334,8 @@ def train(
 
     db = database_api(backend)
     linker = Linker(
-        [
-            db.register(records, dataset_display_name="records"),
-            db.register(master, dataset_display_name="master"),
-        ],
-        settings(),
+        _register(db, records, master),
+        settings(db.sql_dialect.sql_dialect_str),
         log_level=None,
     )
     share = float(records["id_valid"].mean()) if len(records) else 0.95
