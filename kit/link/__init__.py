@@ -16,7 +16,13 @@ Examples
 
 from kit.link.apply import clear_cache, link_dataset, linked_table
 from kit.link.columns import IdentityColumns
-from kit.link.evaluate import LinkEvaluation, choose_threshold, evaluate_dataset, evaluate_links
+from kit.link.evaluate import (
+    LinkEvaluation,
+    choose_threshold,
+    evaluate_dataset,
+    evaluate_links,
+    stressed,
+)
 from kit.link.exact import link_exact, usable_ids
 from kit.link.linker import DEFAULT_THRESHOLD, Links, link
 from kit.link.model import LinkModel, default_model, train
@@ -43,6 +49,7 @@ __all__ = [
     "name_pinyin",
     "parse_link_section",
     "standardise",
+    "stressed",
     "train",
     "usable_ids",
 ]

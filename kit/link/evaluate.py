@@ -139,7 +139,7 @@ class LinkEvaluation:
         --------
         >>> import kit
         >>> ev = evaluate_dataset(kit.datasets.load("social_security"), tables=["deaths"])
-        >>> ev.issues().loc["missing_id", "without_usable_id"]
+        >>> int(ev.issues().loc["missing_id", "without_usable_id"])
         5
         """
         cols = ["records", "in_register", "linked", "correct", "without_usable_id",
