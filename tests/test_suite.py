@@ -114,3 +114,8 @@ def test_a_model_that_fails_does_not_hide_the_others(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "SS03-broken      -     - / -" in out
     assert out.rstrip().endswith("2 models on duckdb: 1 meet their floors, 1 do not (SS03-broken).")
+
+
+def test_a_legal_basis_entry_that_yaml_read_as_a_mapping_is_refused():
+    with pytest.raises(SpecError, match="section legal_basis: give a list of texts"):
+        kit.models.get("SS01").derive(legal_basis=[{"Art. 82": "manifests"}])

@@ -192,6 +192,14 @@ class ModelSpec:
         used = set(_PLACEHOLDER.findall(data["sql"]))
         if unknown := sorted(used - set(params)):
             raise SpecError(f"{source}, section sql: uses undeclared parameter(s) ${unknown[0]}.")
+        for section in ("legal_basis", "sources", "limitations"):
+            items = data.get(section) or []
+            if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+                raise SpecError(
+                    f"{source}, section {section}: give a list of texts; an entry is not plain "
+                    "text (a ': ' inside an unquoted YAML line makes a mapping - quote it or "
+                    "use '>-')."
+                )
         expected = _expected(data.get("expected"), source)
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
         return cls(
