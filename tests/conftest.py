@@ -18,6 +18,31 @@ def ss() -> kit.datasets.Dataset:
 
 
 @pytest.fixture(scope="session")
+def mi() -> kit.datasets.Dataset:
+    """The committed medical insurance sample dataset, validated."""
+    return kit.datasets.load("medical_insurance")
+
+
+def cached_runner(dataset: kit.datasets.Dataset):
+    """``run(model_id, **params)`` -> (clues, evaluation), each computed once per parameter set."""
+    cache: dict = {}
+
+    def run(model_id: str, **params):
+        key = (model_id, tuple(sorted(params.items())))
+        if key not in cache:
+            clues = kit.run(model_id, dataset, params=params or None)
+            cache[key] = (clues, kit.evaluate(clues, dataset.truth))
+        return cache[key]
+
+    return run
+
+
+def fp_reasons(evaluation) -> set[str]:
+    """Reasons of an evaluation's false positives."""
+    return set(evaluation.to_dict()["false_positives"])
+
+
+@pytest.fixture(scope="session")
 def ss01(ss):
     """SS01's clues on the sample data with default parameters."""
     return kit.run("SS01", ss)

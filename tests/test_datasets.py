@@ -193,3 +193,12 @@ def test_fingerprint_ignores_the_truth_folder(ss, ss_copy):
     assert hidden.truth is None and hidden.fingerprint == ss.fingerprint
     edit_csv(ss_copy / "deaths.csv", 1, "registered_date", "2022-01-09")
     assert kit.datasets.load(ss_copy).fingerprint != ss.fingerprint
+
+
+def test_with_tables_gives_a_copy_under_its_own_fingerprint(ss):
+    few = ss.with_tables(deaths=ss.tables["deaths"].head(3))
+    assert len(few.tables["deaths"]) == 3 and len(ss.tables["deaths"]) > 3
+    assert few.fingerprint not in ("", ss.fingerprint)
+    assert ss.with_tables(deaths=ss.tables["deaths"].head(3)).fingerprint == few.fingerprint
+    with pytest.raises(kit.errors.KitError, match="has no table 'death'. Tables: persons"):
+        ss.with_tables(death=ss.tables["deaths"])

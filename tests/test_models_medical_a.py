@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pandas as pd
 import pytest
 
 import kit
+from tests.conftest import cached_runner
+from tests.conftest import fp_reasons as _reasons
 
 MODELS = ("MI01", "MI02", "MI03", "MI04", "MI05")
 
 
 @pytest.fixture(scope="module")
-def mi() -> kit.datasets.Dataset:
-    return kit.datasets.load("medical_insurance")
-
-
-@pytest.fixture(scope="module")
 def run(mi):
     """Run a model once per parameter set and keep the clues and their evaluation."""
-    cache: dict = {}
-
-    def _run(model_id: str, **params):
-        key = (model_id, tuple(sorted(params.items())))
-        if key not in cache:
-            clues = kit.run(model_id, mi, params=params or None)
-            cache[key] = (clues, kit.evaluate(clues, mi.truth))
-        return cache[key]
-
-    return _run
-
-
-def _reasons(evaluation) -> set[str]:
-    return set(evaluation.to_dict()["false_positives"])
-
-
-def _with_table(ds: kit.datasets.Dataset, name: str, frame: pd.DataFrame, tag: str):
-    """A copy of ``ds`` with one table replaced (own fingerprint, so no engine cache mixes them)."""
-    tables = {**ds.tables, name: frame}
-    return dataclasses.replace(ds, tables=tables, fingerprint=f"{ds.fingerprint}-{tag}")
+    return cached_runner(mi)
 
 
 def _subjects(truth: pd.DataFrame, pattern: str, reason: str) -> set[str]:
@@ -121,7 +98,7 @@ def test_mi01_one_late_death_date_does_not_hide_a_case(run, mi):
     mine["name"] = name
     mine["death_date"] = pd.to_datetime([died, died, late]).astype(deaths["death_date"].dtype)
     edited = pd.concat([deaths[deaths["id_number"] != person], mine], ignore_index=True)
-    ds = _with_table(mi, "deaths", edited, "late-death-date")
+    ds = mi.with_tables(deaths=edited)
     frame = kit.run("MI01", ds).frame.set_index("subject_id")
     assert person in frame.index
     row = frame.loc[person]
@@ -136,7 +113,7 @@ def test_mi01_linkage_finds_a_death_recorded_under_a_mistyped_id(run, mi):
     typo = person[:10] + str((int(person[10]) + 1) % 10) + person[11:]
     deaths = mi.tables["deaths"].copy()
     deaths.loc[deaths["id_number"] == person, "id_number"] = typo
-    ds = _with_table(mi, "deaths", deaths, "death-id-typo")
+    ds = mi.with_tables(deaths=deaths)
     exact = kit.run("MI01", ds, params={"use_linkage": False}).frame
     linked = kit.run("MI01", ds).frame  # use_linkage is on by default
     assert person not in set(exact["subject_id"])
@@ -263,7 +240,7 @@ def test_mi05_short_stay_is_observation_only_with_an_observation_diagnosis(run, 
     stay = sorted(observed)[0]
     settlements = mi.tables["settlements"].copy()
     settlements.loc[settlements["settlement_id"] == stay, "diagnosis_icd10"] = "J18.9"
-    ds = _with_table(mi, "settlements", settlements, "observation-recoded")
+    ds = mi.with_tables(settlements=settlements)
     assert stay in set(kit.run("MI05", ds).frame["subject_id"])
     # an empty list falls back on length alone
     lenient = kit.run("MI05", ds, params={"observation_diagnoses": ""}).frame

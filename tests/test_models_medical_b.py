@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pandas as pd
 import pytest
 
 import kit
+from tests.conftest import cached_runner
+from tests.conftest import fp_reasons as _reasons
 
 MODELS = ("MI06", "MI07", "MI08", "MI09", "MI10")
 
 
 @pytest.fixture(scope="module")
-def mi() -> kit.datasets.Dataset:
-    return kit.datasets.load("medical_insurance")
-
-
-@pytest.fixture(scope="module")
 def run(mi):
     """Run a model once per parameter set and keep the clues and their evaluation."""
-    cache: dict = {}
-
-    def _run(model_id: str, **params):
-        key = (model_id, tuple(sorted(params.items())))
-        if key not in cache:
-            clues = kit.run(model_id, mi, params=params or None)
-            cache[key] = (clues, kit.evaluate(clues, mi.truth))
-        return cache[key]
-
-    return _run
-
-
-def _reasons(evaluation) -> set[str]:
-    return set(evaluation.to_dict()["false_positives"])
-
-
-def _with_table(ds: kit.datasets.Dataset, name: str, frame: pd.DataFrame, tag: str):
-    """A copy of ``ds`` with one table replaced (own fingerprint, so no engine cache mixes them)."""
-    tables = {**ds.tables, name: frame}
-    return dataclasses.replace(ds, tables=tables, fingerprint=f"{ds.fingerprint}-{tag}")
+    return cached_runner(mi)
 
 
 def _spaced(id_number: str) -> str:
@@ -140,7 +117,7 @@ def test_mi07_a_stay_keyed_with_a_spaced_id_is_still_linked(run, mi):
     settlements = mi.tables["settlements"].copy()
     prev = settlements["settlement_id"] == top["prev_settlement_id"]
     settlements.loc[prev, "id_number"] = settlements.loc[prev, "id_number"].map(_spaced)
-    ds = _with_table(mi, "settlements", settlements, "spaced-id")
+    ds = mi.with_tables(settlements=settlements)
     frame = kit.run("MI07", ds).frame.set_index("subject_id")
     assert top["subject_id"] in frame.index
     assert frame.at[top["subject_id"], "prev_settlement_id"] == top["prev_settlement_id"]
@@ -256,7 +233,7 @@ def test_mi10_ring_at_a_single_pharmacy_is_found(run, mi):
         card: f"99{i:016d}" for i, card in enumerate(settlements.loc[rows, "id_number"].unique())
     }
     settlements.loc[rows, "id_number"] = settlements.loc[rows, "id_number"].map(fresh)
-    ds = _with_table(mi, "settlements", settlements, "single-pharmacy-ring")
+    ds = mi.with_tables(settlements=settlements)
     frame = kit.run("MI10", ds).frame.set_index("subject_id")
     row = frame.loc[top["subject_id"]]
     assert row["shared_cards"] == 0 and row["unexplained_by"] == "no refill reason"
@@ -271,7 +248,7 @@ def test_mi10_cards_keyed_in_another_format_still_overlap(run, mi):
     settlements = mi.tables["settlements"].copy()
     rows = _burst_cards(settlements, top["subject_id"])
     settlements.loc[rows, "id_number"] = settlements.loc[rows, "id_number"].map(_spaced)
-    ds = _with_table(mi, "settlements", settlements, "spaced-cards")
+    ds = mi.with_tables(settlements=settlements)
     row = kit.run("MI10", ds).frame.set_index("subject_id").loc[top["subject_id"]]
     assert row["shared_cards"] == top["shared_cards"]
     assert row["amount_involved"] == pytest.approx(top["amount_involved"])

@@ -14,7 +14,6 @@ Needs the ``spark`` extra: ``pip install -e '.[spark]'`` in a checkout (pyspark,
 from __future__ import annotations
 
 import atexit
-import hashlib
 import os
 import re
 import shutil
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kit.datasets.dataset import table_hash
 from kit.errors import EngineError
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ class SparkEngine:
         The version is the dataset's fingerprint; a dataset built in memory (no fingerprint) is
         keyed by the content of the table instead.
         """
-        version = dataset.fingerprint or _content_hash(dataset.tables[table])
+        version = dataset.fingerprint or table_hash(dataset.tables[table])
         key = (version, table)
         if key not in self._staged:
             if self._dir is None:
@@ -195,12 +195,6 @@ class SparkEngine:
         if self._session is not None and self._owned:
             self._session.stop()
             self._session = None
-
-
-def _content_hash(frame: pd.DataFrame) -> str:
-    hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    payload = hashed.tobytes() + ",".join(map(str, frame.columns)).encode()
-    return hashlib.sha256(payload).hexdigest()
 
 
 def _reason(exc: Exception) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from kit.datasets import Dataset
+from kit.datasets import Dataset, table_hash
 from kit.errors import EngineError, KitError, SpecError
 from kit.link.columns import IdentityColumns
 from kit.link.linker import DEFAULT_THRESHOLD, Links, link
@@ -62,7 +62,7 @@ def content_hash(frame: pd.DataFrame, columns: Sequence[str | None] = ()) -> str
 
     Keys the link cache and enters linked datasets' fingerprints, so a table with other rows,
     rows in another order or other values never gets another table's links, whatever the
-    dataset's fingerprint says.
+    dataset's fingerprint says (:func:`kit.datasets.table_hash` over ``columns``).
 
     Examples
     --------
@@ -70,11 +70,7 @@ def content_hash(frame: pd.DataFrame, columns: Sequence[str | None] = ()) -> str
     >>> content_hash(a, ["id_number"]) == content_hash(a.iloc[::-1], ["id_number"])
     False
     """
-    cols = [c for c in dict.fromkeys(columns) if c is not None and c in frame.columns]
-    part = frame[cols]
-    digest = hashlib.sha256(json.dumps([len(part), cols]).encode())
-    digest.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
-    return digest.hexdigest()
+    return table_hash(frame, list(columns))
 
 
 def _table_hash(dataset: Dataset, table: str, cols: IdentityColumns) -> str:
