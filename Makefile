@@ -48,8 +48,9 @@ demo: $(STAMP)  ## run every model on the sample data, write reports/index.html
 lab: $(STAMP)  ## open JupyterLab on notebooks/00_start_here.ipynb
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
 
-test: $(STAMP)  ## ruff, pytest (unit tests; ledger also on a throwaway PostgreSQL), nbval
+test: $(STAMP)  ## ruff, pytest (unit tests; ledger also on a throwaway PostgreSQL; headless Chromium), nbval
 	$(BIN)/ruff check $(LINT_PATHS)
+	@bash tools/ensure_browser.sh
 	$(SEED) MPLBACKEND=Agg bash tools/with_postgres.sh $(BIN)/python -m pytest tests -n 2 --dist loadgroup
 ifneq ($(NOTEBOOKS),)
 	$(NB_ENV) $(BIN)/python -m pytest --nbval notebooks \

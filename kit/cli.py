@@ -9,10 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kit.docs.cli import register as docs_commands
 from kit.engine.base import ENGINES
 from kit.errors import KitError
 from kit.ledger.cli import add_commands
 from kit.link.cli import add_commands as link_commands
+from kit.ml.cli import register as ml_commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,6 +106,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default="reports", help="report folder (default: reports)")
     add_commands(sub)
     link_commands(sub)
+    ml_commands(sub)
+    docs_commands(sub)
     return p
 
 
