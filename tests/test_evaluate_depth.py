@@ -306,3 +306,58 @@ def test_plots(ss01_ev):
     assert ax.lines[1].get_ydata()[-1] == pytest.approx(1.0)
     ax = plot_compare({"SS01": ss01_ev, "again": ss01_ev}, capacity=20)
     assert [line.get_label() for line in ax.lines[:2]] == ["SS01", "again"]
+
+
+def test_a_case_with_two_clues_counts_once_in_recall_and_money() -> None:
+    """Two clues about subject a: both are true clues, but a is one case with one sum of money."""
+    clues = Clues(
+        pd.DataFrame(
+            {
+                "clue_id": ["X-a1", "X-a2", "X-c", "X-b"],
+                "subject_id": ["a", "a", "c", "b"],
+                "amount_involved": [10.0, 9.0, 8.0, 7.0],
+                "region_code": ["R1", "R1", "R2", "R2"],
+            }
+        ),
+        {"model_id": "X01", "pattern": "p", "subject_type": "person"},
+    )
+    ev = kit.evaluate(clues, TRUTH, capacity=2)
+    assert (ev.cases_found, ev.n_cases) == (2, 3)  # a and c of a, c, d
+    assert ev.recall == pytest.approx(2 / 3)
+    assert ev.conversion_rate == pytest.approx(3 / 4)  # three true clues of four
+    assert ev.amount_found == 4000.0 and ev.amount_recall == pytest.approx(4000 / 10000)
+    assert (ev.precision_at_k, ev.recall_at_k) == (1.0, pytest.approx(1 / 3))
+    assert ev.at_k([2, 4])[["cases_found", "recall_at_k"]].to_dict("records") == [
+        {"cases_found": 1, "recall_at_k": pytest.approx(1 / 3)},
+        {"cases_found": 2, "recall_at_k": pytest.approx(2 / 3)},
+    ]
+    assert ev.curve["cases_found"].tolist() == [0, 1, 1, 2, 2]
+    table = ev.breakdown(by="region_code")
+    r1 = table[table["region_code"] == "R1"].iloc[0]
+    assert (r1["clues"], r1["cases_found"], r1["false_positives"]) == (2, 1, 0)
+    row = compare({"x": ev}).iloc[0]
+    assert (row["cases_found"], row["false_positives"]) == (2, 1)
+
+
+def test_compare_shows_unused_capacity() -> None:
+    few = kit.evaluate(_clues([("a", 9.0, 0.0, "R1")]), TRUTH, capacity=3)
+    many = kit.evaluate(
+        _clues([("c", 9.0, 0.0, "R1"), ("b", 8.0, 0.0, "R1"), ("d", 7.0, 0.0, "R1")]),
+        TRUTH,
+        capacity=3,
+    )
+    table = compare({"few": few, "many": many}).set_index("model")
+    assert table.loc["few", ["reviewed", "cases_found_at_capacity"]].tolist() == [1, 1]
+    assert table.loc["many", ["reviewed", "cases_found_at_capacity"]].tolist() == [3, 2]
+    assert table.loc["few", "precision_at_capacity"] == 1.0
+
+
+def test_a_score_series_on_a_filtered_frame_is_aligned_by_row() -> None:
+    frame = CLUES.frame.iloc[[0, 2, 3]]
+    score = pd.Series([0.1, 0.9, 0.5], index=frame.index)
+    from kit.evaluate import review_order
+
+    ordered = review_order(frame, score)
+    assert ordered["subject_id"].tolist() == ["c", "d", "a"]
+    with pytest.raises(KitError, match=r"matches none of the 3 row\(s\).*Fix: index the scores"):
+        review_order(frame, pd.Series([0.5, 0.1], index=[7, 8]))

@@ -143,10 +143,11 @@ def breakdown(ev: Evaluation, by: str = "region_code", groups: Any = None) -> pd
     detail = ev.detail.assign(group=_labels(values).to_numpy())
     table = detail.groupby("group", sort=False).agg(
         clues=("clue_id", "size"),
-        cases_found=("is_case", "sum"),
+        case_clues=("is_case", "sum"),
+        cases_found=("new_case", "sum"),
         amount_found=("amount_improper", "sum"),
     )
-    table["false_positives"] = table["clues"] - table["cases_found"]
+    table["false_positives"] = table["clues"] - table.pop("case_clues")
     # a case belongs to the group of its first clue; missed cases to ``groups``
     found_ids = set(detail.loc[detail["is_case"], "subject_id"])
     case_ids = ev.cases["subject_id"] if ev.cases is not None else pd.Series([], dtype="str")
@@ -155,7 +156,7 @@ def breakdown(ev: Evaluation, by: str = "region_code", groups: Any = None) -> pd
         missed_groups = _labels(missed.map(groups.astype(str)))
     else:
         missed_groups = pd.Series([UNKNOWN] * len(missed), dtype="str")
-    found_cases = detail[detail["is_case"]].drop_duplicates("subject_id")["group"].value_counts()
+    found_cases = detail.loc[detail["new_case"], "group"].value_counts()
     table["cases_missed"] = 0
     for g, n in missed_groups.value_counts().items():
         if g not in table.index:
@@ -164,7 +165,7 @@ def breakdown(ev: Evaluation, by: str = "region_code", groups: Any = None) -> pd
     table["cases"] = found_cases.reindex(table.index, fill_value=0) + table["cases_missed"]
     counts = ("clues", "cases_found", "false_positives", "cases", "cases_missed")
     table = table.astype({c: "int64" for c in counts})
-    table["conversion_rate"] = _rates(table["cases_found"], table["clues"])
+    table["conversion_rate"] = _rates(table["clues"] - table["false_positives"], table["clues"])
     unknown_missed = int((missed_groups == UNKNOWN).sum())
     if unknown_missed:
         table["recall"] = np.nan
@@ -224,7 +225,7 @@ def by_pattern(evaluations: Iterable[Evaluation] | Mapping[str, Evaluation]) -> 
                 "clues": ev.n_clues,
                 "cases": ev.n_cases,
                 "cases_found": ev.cases_found,
-                "false_positives": ev.n_clues - ev.cases_found,
+                "false_positives": ev.n_clues - int(ev.detail["is_case"].sum()),
                 "amount_found": ev.amount_found,
                 "amount_total": ev.amount_total,
             }
@@ -244,7 +245,7 @@ def by_pattern(evaluations: Iterable[Evaluation] | Mapping[str, Evaluation]) -> 
     table = pd.concat(out, ignore_index=True)
     counts = ["clues", "cases", "cases_found", "false_positives"]
     table = table.astype({c: "int64" for c in counts})
-    table["conversion_rate"] = _rates(table["cases_found"], table["clues"])
+    table["conversion_rate"] = _rates(table["clues"] - table["false_positives"], table["clues"])
     table["recall"] = _rates(table["cases_found"], table["cases"])
     table["amount_recall"] = _rates(table["amount_found"], table["amount_total"])
     order = ["field", "pattern", "model", "clues", "cases", "cases_found", "false_positives"]

@@ -31,6 +31,8 @@ COMPARE_COLUMNS = (
     "conversion_rate",
     "recall",
     "amount_recall",
+    "reviewed",
+    "cases_found_at_capacity",
     "precision_at_capacity",
     "recall_at_capacity",
     "amount_recall_at_capacity",
@@ -54,7 +56,11 @@ def compare(
     -------
     DataFrame
         One row per evaluation with :data:`COMPARE_COLUMNS`: the figures over all clues, then
-        precision, recall and amount recall over the first ``capacity`` clues.
+        over the first ``capacity`` clues: how many are reviewed (fewer when a model gives fewer
+        clues than the capacity), the cases they find, and precision, recall and amount recall.
+        Precision is over the clues reviewed, so a model that leaves capacity unused is not
+        penalised for it: compare ``cases_found_at_capacity`` for what the same review work
+        yields.
 
     Examples
     --------
@@ -87,10 +93,12 @@ def compare(
                 "clues": ev.n_clues,
                 "cases": ev.n_cases,
                 "cases_found": ev.cases_found,
-                "false_positives": ev.n_clues - ev.cases_found,
+                "false_positives": ev.n_clues - int(ev.detail["is_case"].sum()),
                 "conversion_rate": ev.conversion_rate,
                 "recall": ev.recall,
                 "amount_recall": ev.amount_recall,
+                "reviewed": int(top["reviewed"]),
+                "cases_found_at_capacity": int(top["cases_found"]),
                 "precision_at_capacity": float(top["precision_at_k"]),
                 "recall_at_capacity": float(top["recall_at_k"]),
                 "amount_recall_at_capacity": float(top["amount_recall_at_k"]),

@@ -46,7 +46,8 @@ class Evaluation:
         for k = 0..n_clues (the workload curve).
     detail : DataFrame
         One row per clue in review order: clue id, subject, region, amount, rank, is_case,
-        reason, amount_improper.
+        reason, new_case (the first clue of a case in review order: cases and their money are
+        counted there once), amount_improper (0 on later clues of the same case).
     order : str
         ``"model order"`` (the clue table's own order) or ``"score order"``.
     subject_type, dataset : str
@@ -165,10 +166,14 @@ class Evaluation:
             ks = [k for k in (10, 20, 50, self.capacity, self.n_clues) if k >= 1]
         ks = sorted({_check_k(k) for k in ks})
         flags = self.detail["is_case"].to_numpy(dtype=bool)
+        new = self.detail["new_case"].to_numpy(dtype=bool)
         money = self.detail["amount_improper"].to_numpy(dtype=float)
         rows = []
         for k in ks:
             row = at_k(flags, k, self.n_cases)
+            # precision counts true clues; cases found and recall count each case once
+            row["cases_found"] = int(new[:k].sum())
+            row["recall_at_k"] = _ratio(row["cases_found"], self.n_cases)
             row["amount_found"] = round(float(money[:k].sum()), 2)
             row["amount_recall_at_k"] = _ratio(row["amount_found"], self.amount_total)
             rows.append(row)
@@ -283,11 +288,14 @@ def evaluate(
     detail["rank"] = np.arange(1, len(detail) + 1)
     detail["is_case"] = detail["subject_id"].isin(cases.index)
     detail["reason"] = detail["subject_id"].map(rows["reason"]).fillna(UNPLANTED).astype(str)
+    # A case counts once, at its first clue in review order: a second clue about the same
+    # subject is still a true clue (precision), but neither a second case nor its money again.
+    detail["new_case"] = detail["is_case"] & ~detail["subject_id"].duplicated()
     detail["amount_improper"] = (
         detail["subject_id"].map(cases["amount_improper"]).fillna(0.0).astype(float)
-    )
+    ).where(detail["new_case"], 0.0)
 
-    hits = detail[detail["is_case"]]
+    hits = detail[detail["new_case"]]
     top = detail.head(capacity)
     n_clues, n_cases = len(detail), len(cases)
     amount_total = round(float(cases["amount_improper"].sum()), 2)
@@ -297,7 +305,7 @@ def evaluate(
     curve = pd.DataFrame(
         {
             "clues_reviewed": range(n_clues + 1),
-            "cases_found": [0, *detail["is_case"].cumsum().tolist()],
+            "cases_found": [0, *detail["new_case"].cumsum().tolist()],
             "amount_found": np.round([0.0, *detail["amount_improper"].cumsum().tolist()], 2),
         }
     )
@@ -308,11 +316,11 @@ def evaluate(
         n_clues=n_clues,
         n_cases=n_cases,
         cases_found=len(hits),
-        conversion_rate=_ratio(len(hits), n_clues),
+        conversion_rate=_ratio(int(detail["is_case"].sum()), n_clues),
         recall=_ratio(len(hits), n_cases),
         amount_recall=_ratio(amount_found, amount_total),
         precision_at_k=_ratio(int(top["is_case"].sum()), min(capacity, n_clues)),
-        recall_at_k=_ratio(int(top["is_case"].sum()), n_cases),
+        recall_at_k=_ratio(int(top["new_case"].sum()), n_cases),
         amount_found=amount_found,
         amount_total=amount_total,
         false_positives=fp.reset_index(drop=True),

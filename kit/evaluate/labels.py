@@ -27,6 +27,7 @@ LABELS_ZH = {
     "precision_at_k": "前k条精确率",
     "recall_at_k": "前k条召回率",
     "amount_recall_at_k": "前k条金额召回率",
+    "cases_found_at_capacity": "审查能力内命中案件数",
     "precision_at_capacity": "审查能力内精确率",
     "recall_at_capacity": "审查能力内召回率",
     "amount_recall_at_capacity": "审查能力内金额召回率",

@@ -40,8 +40,8 @@ def review_order(
     frame : DataFrame
         Clues (or any rows) with ``amount`` and ``key`` columns.
     score : str, array-like or Series, optional
-        Higher is reviewed first. A column name, values in row order, or a Series indexed by
-        ``key`` values. Without a score the order is amount, then key.
+        Higher is reviewed first. A column name, values in row order, a Series with the
+        frame's own index, or a Series indexed by ``key`` values (rows it lacks come last). Without a score the order is amount, then key.
     amount, key : str
         Column names of the second and third sort keys.
 
@@ -134,7 +134,21 @@ def _score_values(frame: pd.DataFrame, score: Any, key: str) -> np.ndarray:
         if score not in frame.columns:
             raise KitError(f"Score column {score!r} is not in the table.")
         return pd.to_numeric(frame[score], errors="coerce").to_numpy(dtype=float)
-    if isinstance(score, pd.Series) and not isinstance(score.index, pd.RangeIndex):
+    if isinstance(score, pd.Series):
+        if score.index.equals(frame.index):  # computed from this frame: align by row
+            return pd.to_numeric(score, errors="coerce").to_numpy(dtype=float)
+        if score.index.duplicated().any():
+            dup = score.index[score.index.duplicated()][0]
+            raise KitError(
+                f"The score Series has {dup!r} twice in its index; give one score per {key}."
+            )
+        found = frame[key].isin(score.index)
+        if len(frame) and not found.any():
+            raise KitError(
+                f"The score Series matches none of the {len(frame)} row(s): its index is neither "
+                f"the table's index nor its {key} values (e.g. {key} {frame[key].iloc[0]!r}). "
+                f"Fix: index the scores by {key}, or by the table's own index."
+            )
         return frame[key].map(score).astype(float).to_numpy()
     values = np.asarray(score, dtype=float)
     if values.shape != (len(frame),):
