@@ -106,6 +106,43 @@ def test_chinese_document_is_chinese_and_marks_english_originals():
     assert '<html lang="zh-CN">' in zh.html
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_rules_section_has_a_plain_sentence_and_the_sql_of_every_step(lang):
+    for spec in kit.models.list_models():
+        doc = kit.docs.specification(spec, lang=lang)
+        blocks = doc.section("rules").blocks
+        steps = spec.steps()
+        for n, step in enumerate(steps, 1):
+            heading = f"步骤 {n}：{step.name}" if lang == "zh" else f"Step {n}: {step.name}"
+            at = next(
+                i for i, b in enumerate(blocks) if b.kind == "h3" and b.text.startswith(heading)
+            )
+            sentence, code = blocks[at + 1], blocks[at + 2]
+            assert sentence.kind == "p" and sentence.text == spec.rule(step.name).text(lang)
+            assert code.kind == "code" and code.text == step.sql
+            assert sentence.text in doc.markdown and step.sql in doc.markdown
+        for placeholder in ("(no comment in the SQL)", "（SQL 中无说明）", "rules section",
+                            "rules 部分"):  # fmt: skip
+            assert placeholder not in doc.markdown, (spec.id, placeholder)
+        assert not any(b.kind == "note" for b in blocks if b.text.startswith("No sentence"))
+    assert (
+        "Step 7: SELECT (the clue list)" in kit.docs.specification(kit.models.get("EN06")).markdown
+    )
+
+
+def test_rules_section_falls_back_to_the_sql_comment_visibly():
+    ss01 = kit.models.get("SS01")
+    spec = ss01.derive(id="SS01-x", sql=ss01.sql.replace("> $grace_days", ">= $grace_days"))
+    assert spec.rule("final") is None and spec.rule("support") is not None
+    en, zh = (kit.docs.specification(spec, lang=lang).markdown for lang in ("en", "zh"))
+    assert "No sentence for this step in the spec's rules section, and no comment in the SQL." in en
+    assert "规格的 rules 部分未说明本步骤，SQL 中也无注释。" in zh
+    bare = ss01.derive(rules=None)  # the same model without its sentences
+    en = kit.docs.specification(bare, lang="en").markdown
+    assert "rules section; the SQL comment says:*\n\nfor each recorded date, how many" in en
+    assert bare.hash == ss01.hash and bare.rules == ()
+
+
 def test_document_numbers_equal_the_evaluation(ss, ss01, ss01_ev):
     ev = ss01_ev
     spec = kit.models.get("SS01")

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,13 @@ REQUIRED = ("id", "version", "name", "field", "supervision_point", "legal_basis"
 #: Floors a spec may promise under ``expected:`` (checked by ``kit run --all``).
 EXPECTED = ("recall", "conversion")
 _PLACEHOLDER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+#: The ``step`` a ``rules:`` entry gives for the closing SELECT of the SQL (``SELECT`` instead
+#: when the SQL has a step of its own called ``final``).
+FINAL_STEP = "final"
+#: Sections left out of the spec hash: documentation that does not change what a model computes.
+#: A plain sentence per rule step (``rules:``) explains the SQL; rewording it must not give the
+#: model a new hash, run ids or ledger version (ledgers register models by this hash).
+UNHASHED = ("rules",)
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,50 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """The plain sentence that explains one step of a model's SQL (the ``rules:`` section).
+
+    Attributes
+    ----------
+    step : str
+        A step of the SQL: the name of a common table expression as written, or ``final`` for
+        the closing SELECT (see :func:`final_step`).
+    en, zh : str
+        One plain sentence in English and in Chinese.
+    """
+
+    step: str
+    en: str
+    zh: str
+
+    def text(self, lang: str) -> str:
+        """The sentence in ``lang`` (``en`` or ``zh``)."""
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class SqlStep:
+    """One step of a rule's SQL: a common table expression, or the closing SELECT.
+
+    Attributes
+    ----------
+    name : str
+        The expression's name as written, or :func:`final_step` for the closing SELECT.
+    sql : str
+        The step's SQL: the body inside ``name AS ( ... )``, or the closing SELECT, dedented.
+    comment : str
+        The ``--`` comment lines that open the step, joined into one line ("" when none).
+    final : bool
+        True for the closing SELECT.
+    """
+
+    name: str
+    sql: str
+    comment: str = ""
+    final: bool = False
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     """A supervision model: what it looks for, on which data, with which rule.
 
@@ -136,6 +188,15 @@ class ModelSpec:
     expected : dict
         Floors measured on the sample data that the model must keep meeting: ``recall`` and
         ``conversion`` (conversion rate), each a share between 0 and 1.
+    rules : tuple of Rule
+        The optional ``rules:`` section: one plain sentence in English and Chinese per step of
+        the SQL, ``{step: <CTE name, or "final" for the closing SELECT>, en: ..., zh: ...}``;
+        the specification document shows it next to each step's SQL. It is documentation only
+        and is left out of :attr:`hash` (see :data:`UNHASHED`).
+    hash : str
+        sha256 of the spec's sections as canonical JSON, without the ``rules:`` section: it
+        names the model version in run ids and ledgers, and only what the model computes
+        changes it.
     """
 
     id: str
@@ -156,6 +217,7 @@ class ModelSpec:
     expected: dict[str, float] = field(default_factory=dict)
     mask: dict[str, str] = field(default_factory=dict)
     link: tuple[LinkStep, ...] = ()
+    rules: tuple[Rule, ...] = ()
     path: Path | None = field(default=None, compare=False)
     hash: str = field(default="", compare=False)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -201,7 +263,12 @@ class ModelSpec:
                     "use '>-')."
                 )
         expected = _expected(data.get("expected"), source)
-        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+        rules = _rules(data.get("rules"), data["sql"], source)
+        # The hash leaves out documentation-only sections (``rules:``): a better sentence for a
+        # rule step does not change what the model computes, so it must not invalidate the
+        # ledger version, the run ids or the stored outputs registered under the hash.
+        hashed = {k: v for k, v in data.items() if k not in UNHASHED}
+        canonical = json.dumps(hashed, sort_keys=True, ensure_ascii=False, default=str)
         return cls(
             id=str(data["id"]),
             version=int(data["version"]),
@@ -221,6 +288,7 @@ class ModelSpec:
             expected=expected,
             mask=_mask(data.get("mask"), source),
             link=parse_link_section(data.get("link"), source, params),
+            rules=rules,
             path=path,
             hash=hashlib.sha256(canonical.encode()).hexdigest(),
             raw=copy.deepcopy(data),
@@ -229,15 +297,41 @@ class ModelSpec:
     def derive(self, **changes: Any) -> ModelSpec:
         """A new, validated spec with some sections replaced (e.g. ``id`` and ``sql``).
 
+        With new ``sql`` and no ``rules``, a ``rules:`` entry is kept only when the new SQL has
+        its step with the same SQL text (its sentence still describes it); the others are
+        dropped, and the specification document then shows the step's SQL comment, marked as
+        such. ``rules=`` given explicitly is validated like a file's section.
+
         Examples
         --------
         >>> from kit.models import get
         >>> naive = get("SS01").derive(id="SS01-naive", params={}, sql="SELECT 1 AS x")
         >>> naive.id, naive.hash == get("SS01").hash
         ('SS01-naive', False)
+        >>> naive.rules
+        ()
         """
         data = {**copy.deepcopy(self.raw), **changes}
+        if "sql" in changes and "rules" not in changes and isinstance(data.get("rules"), list):
+            old = {step.name: step.sql for step in self.steps()}
+            new = {step.name: step.sql for step in split_sql(str(changes["sql"] or ""))}
+            data["rules"] = [
+                entry
+                for entry in data["rules"]
+                if isinstance(entry, dict)
+                and entry.get("step") in new
+                and new[entry["step"]] == old.get(entry["step"])
+            ]
         return ModelSpec.from_dict(data, source=f"{data.get('id')} (derived from {self.id})")
+
+    def rule(self, step: str) -> Rule | None:
+        """The ``rules:`` entry of ``step`` (a CTE name or ``final``), or None."""
+        return next((rule for rule in self.rules if rule.step == step), None)
+
+    def steps(self) -> list[SqlStep]:
+        """The steps of the SQL in order: each common table expression, then the closing
+        SELECT (see :func:`split_sql`)."""
+        return split_sql(self.sql)
 
     def resolve_params(self, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         """Defaults updated with ``overrides``, each checked and converted to its type."""
@@ -254,6 +348,158 @@ class ModelSpec:
 
     def _repr_markdown_(self) -> str:
         return f"**{self.id} v{self.version}: {self.name['en']} ({self.name.get('zh', '')})**"
+
+
+_SQL_TOKEN = re.compile(
+    r"""--[^\n]*|/\*.*?(?:\*/|\Z)|'(?:[^']|'')*(?:'|\Z)|"(?:[^"]|"")*(?:"|\Z)"""
+    r"|[A-Za-z_][A-Za-z0-9_$]*|[()]|,|\S",
+    re.DOTALL,
+)
+
+
+def final_step(sql: str) -> str:
+    """The step name of the closing SELECT: ``final``, or ``SELECT`` when a CTE is called so.
+
+    Examples
+    --------
+    >>> final_step("WITH a AS (SELECT 1) SELECT * FROM a"), final_step("SELECT 1")
+    ('final', 'final')
+    >>> final_step("WITH final AS (SELECT 1) SELECT * FROM final")
+    'SELECT'
+    """
+    ctes = {step.name for step in split_sql(sql) if not step.final}
+    return "SELECT" if FINAL_STEP in ctes else FINAL_STEP
+
+
+def split_sql(sql: str) -> list[SqlStep]:
+    """The steps of a rule: each common table expression of a leading ``WITH``, in order, then
+    the closing SELECT.
+
+    Comments and quoted text are skipped when brackets are matched, so a step may be written on
+    one line or many. SQL that cannot be read as ``WITH name AS (...), ... SELECT ...`` is one
+    closing step.
+
+    Examples
+    --------
+    >>> steps = split_sql("WITH a AS (\\n  -- people alive\\n  SELECT 1\\n)\\nSELECT * FROM a")
+    >>> [(s.name, s.comment, s.sql) for s in steps]
+    [('a', 'people alive', '-- people alive\\nSELECT 1'), ('final', '', 'SELECT * FROM a')]
+    """
+    tokens = [
+        (m[0], m.start(), m.end())
+        for m in _SQL_TOKEN.finditer(sql)
+        if not m[0].startswith(("--", "/*"))
+    ]
+    ctes: list[tuple[str, str]] = []
+    rest = sql
+    words = [text.upper() for text, _, _ in tokens]
+    i = 0
+    if words[:1] == ["WITH"]:
+        i = 2 if words[1:2] == ["RECURSIVE"] else 1
+        while i < len(tokens):
+            name = tokens[i][0]
+            if name.startswith('"'):
+                name = name[1:-1].replace('""', '"')
+            elif not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", name):
+                return [_final_step(sql, [])]
+            i += 1
+            if words[i : i + 1] == ["("]:  # a column list
+                i = _closing(words, i) + 1
+            if words[i : i + 1] != ["AS"]:
+                return [_final_step(sql, [])]
+            i += 1
+            if words[i : i + 2] == ["NOT", "MATERIALIZED"]:
+                i += 2
+            elif words[i : i + 1] == ["MATERIALIZED"]:
+                i += 1
+            if words[i : i + 1] != ["("]:
+                return [_final_step(sql, [])]
+            end = _closing(words, i)
+            if end >= len(tokens):
+                return [_final_step(sql, [])]
+            ctes.append((name, sql[tokens[i][2] : tokens[end][1]]))
+            i = end + 1
+            if words[i : i + 1] != [","]:
+                rest = sql[tokens[end][2] :]  # with any comment that opens the closing SELECT
+                break
+            i += 1
+        else:
+            rest = ""
+    steps = [SqlStep(name, _dedent(body), _opening_comment(body)) for name, body in ctes]
+    return [*steps, _final_step(rest, [name for name, _ in ctes])]
+
+
+def _closing(words: list[str], start: int) -> int:
+    """Index of the bracket that closes the one at ``start`` (len(words) when none does)."""
+    depth = 0
+    for j in range(start, len(words)):
+        depth += {"(": 1, ")": -1}.get(words[j], 0)
+        if depth == 0:
+            return j
+    return len(words)
+
+
+def _final_step(sql: str, ctes: list[str]) -> SqlStep:
+    name = "SELECT" if FINAL_STEP in ctes else FINAL_STEP
+    return SqlStep(name, _dedent(sql), _opening_comment(sql), final=True)
+
+
+def _dedent(text: str) -> str:
+    return textwrap.dedent(text.strip("\n")).strip()
+
+
+def _opening_comment(body: str) -> str:
+    comment = []
+    for line in body.strip().splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("--"):
+            break
+        comment.append(stripped.lstrip("-").strip())
+    return " ".join(comment)
+
+
+def _rules(value: Any, sql: str, source: str) -> tuple[Rule, ...]:
+    """The ``rules:`` section: ``{step, en, zh}`` per step of the SQL, each step at most once."""
+    if value is None:
+        return ()
+    where = f"{source}, section rules"
+    if not isinstance(value, list):
+        raise SpecError(
+            f"{where}: give a list of entries, one per step of the SQL, each "
+            "{step: <CTE name or final>, en: <sentence>, zh: <sentence>}."
+        )
+    steps = [step.name for step in split_sql(sql)]
+    rules: list[Rule] = []
+    for n, entry in enumerate(value, 1):
+        if not isinstance(entry, dict):
+            raise SpecError(f"{where}: entry {n} is not a mapping; give step, en and zh.")
+        step = entry.get("step")
+        if not isinstance(step, str) or not step.strip():
+            raise SpecError(f"{where}: entry {n} gives no step (a CTE name of the SQL or final).")
+        step = step.strip()
+        at = f"{where}, step {step}"
+        if step not in steps:
+            raise SpecError(
+                f"{at}: not a step of the SQL; steps are {', '.join(steps)} "
+                f"({steps[-1]} is the closing SELECT)."
+            )
+        if unknown := sorted(set(entry) - {"step", "en", "zh"}):
+            raise SpecError(f"{at}: unknown key(s) {', '.join(map(str, unknown))}; use en and zh.")
+        if any(rule.step == step for rule in rules):
+            raise SpecError(f"{at}: explained twice; give one entry per step.")
+        texts = {}
+        for lang in ("en", "zh"):
+            text = entry.get(lang)
+            if text is None or (isinstance(text, str) and not text.strip()):
+                raise SpecError(f"{at}: give an 'en' and a 'zh' sentence; {lang} is missing.")
+            if not isinstance(text, str):
+                raise SpecError(
+                    f"{at}: {lang} is not plain text (a ': ' inside an unquoted YAML line makes "
+                    "a mapping - quote it or use '>-')."
+                )
+            texts[lang] = " ".join(text.split())
+        rules.append(Rule(step, texts["en"], texts["zh"]))
+    return tuple(rules)
 
 
 def _bilingual(value: Any, section: str, source: str) -> dict[str, str]:

@@ -1,0 +1,164 @@
+"""The ``rules:`` section of model specs: validated, documentation only, outside the spec hash."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+
+import pytest
+import yaml
+
+import kit
+from kit.errors import SpecError
+from kit.models import ModelSpec
+from kit.models.spec import UNHASHED, final_step, split_sql
+
+#: The spec hash of every library model as it was before the ``rules:`` section existed (the
+#: YAML committed without rules). Ledgers register model versions, and run ids and notebook
+#: outputs show them, under these hashes: adding or rewording rules must not change any of them.
+HASHES = {
+    "EN01": "cec3c45413c460ffe310a301ac9725adb84d718656aa63c03fe740c302e748fb",
+    "EN02": "3bba233e10f9ed5a23bc87a7d6ae8d3979f6a9f7c80767dc1c77513a2eff7282",
+    "EN03": "50aa43c5f49030bb6b5805ea894f584902dc69740e86a5216a468778eff4a2f8",
+    "EN04": "58c741489de71c1b163bc8414fa1f1cf51f1d2c5e11cff616d635dbc49c4c91e",
+    "EN05": "695e5964b77d8778f0728742eaa4efab2d877c1ebad7eee5ec87baf34ccd418c",
+    "EN06": "23d90c097cb2d4767e048c3172bbd37c03e1394ff5fd87757379c13ac9301193",
+    "EN07": "650a16c6edd28e165ca7fb768bdbe332b469f2372055ecf7c1604e7f1a939549",
+    "MI01": "0b084eabc642b99062dd0781cb6b8d1acbb5ddc7d47a8656c4a5bed01d1aa330",
+    "MI02": "142d86c6828edb2c912a54fa1f069e1d0862c96d197dd4362570184b5f09bf51",
+    "MI03": "5e9e378553ff88f953faf2d31c9943cf9d30abc9ba0233abedb33bc89038edf5",
+    "MI04": "1a5a35e42758aace61363056a2d72b40dd11fe1d5ab425711e34eb1257a6ff4e",
+    "MI05": "495a3a37191d0eda0a67dca55f419e9e1d03c9211d324b71b75eaed15b7de16d",
+    "MI06": "1c917d53b4cab52f55aa84e357225a1657b81e44bdadf825b7d18359da178fde",
+    "MI07": "d487af0c9f586ce72564ec3bd3ae13eaabd151510372111b90e16ef6a69f5ca8",
+    "MI08": "acd278dcac839bfcd7ac84fb17192310d589486f5ce6dadfce9f5d0314b40357",
+    "MI09": "3dd75a8830ed002b0ed97237c7d0479b59e02ab604fcfdb3f3b98ee5e2f277d6",
+    "MI10": "d21a10e56452796a5cb8a863bc01dae86c1d068a43c110fc6175b0ca8c023f40",
+    "SS01": "939240828415a9256aecfd6fb9f17a09030209c88e0ecfeea80def0549c7cb52",
+    "SS02": "511fa7ceb6b4db7fd65fc80aff9fd747f46119c63cb698faa20d842f74cbf38e",
+    "SS03": "c9e27105e75a91d7d1b0605c13ce69888e36501222a8ac280728cefce407e0ae",
+    "SS04": "1f88ce07b35e1d99b33fd1399f622cdd126961a28c1de86a413c4c88fcffeaca",
+    "SS05": "c751d3fc947317231ad4f74bf7eff130b71fc3c710ddb1ea8a03ff9172063100",
+}
+
+
+@pytest.fixture
+def ss01_dict() -> dict:
+    return yaml.safe_load(kit.models.get("SS01").path.read_text(encoding="utf-8"))
+
+
+def test_every_library_hash_is_unchanged_by_the_rules_section():
+    specs = kit.models.list_models()
+    assert sorted(s.id for s in specs) == sorted(HASHES)
+    for spec in specs:
+        assert spec.rules, spec.id
+        assert spec.hash == HASHES[spec.id], spec.id
+        # the hash is the canonical JSON of the YAML without the rules: section
+        data = yaml.safe_load(spec.path.read_text(encoding="utf-8"))
+        data.pop("rules")
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+        assert hashlib.sha256(canonical.encode()).hexdigest() == spec.hash
+
+
+def test_editing_only_rules_keeps_the_hash_and_editing_sql_changes_it(ss01_dict):
+    base = ModelSpec.from_dict(ss01_dict)
+    data = copy.deepcopy(ss01_dict)
+    data["rules"][0]["en"] = "A better sentence for the first step."
+    data["rules"][0]["zh"] = "第一步更好的说明。"
+    reworded = ModelSpec.from_dict(data)
+    assert reworded.rules[0].en == "A better sentence for the first step."
+    assert reworded.hash == base.hash
+    data.pop("rules")
+    assert ModelSpec.from_dict(data).hash == base.hash and ModelSpec.from_dict(data).rules == ()
+    data["sql"] = data["sql"].replace("> $grace_days", ">= $grace_days")
+    assert ModelSpec.from_dict(data).hash != base.hash
+    assert UNHASHED == ("rules",)
+
+
+def test_every_library_model_explains_every_step_in_both_languages():
+    for spec in kit.models.list_models():
+        steps = [step.name for step in spec.steps()]
+        assert [rule.step for rule in spec.rules] == steps, spec.id
+        for rule in spec.rules:
+            assert rule.en and rule.zh, (spec.id, rule.step)
+            assert "$" not in rule.en + rule.zh, (spec.id, rule.step)
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in rule.zh), (spec.id, rule.step)
+
+
+def _first(d: dict) -> dict:
+    return d["rules"][0]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(rules="explain it"), "section rules: give a list of entries"),
+        (lambda d: d["rules"].append("a sentence"), "section rules: entry 12 is not a mapping"),
+        (lambda d: _first(d).pop("step"), "section rules: entry 1 gives no step"),
+        (lambda d: _first(d).update(step="deaths"),
+         "section rules, step deaths: not a step of the SQL; steps are death_record, support"),
+        (lambda d: _first(d).pop("zh"), "step death_record: give an 'en' and a 'zh' sentence; zh"),
+        (lambda d: _first(d).update(en="  "), "give an 'en' and a 'zh' sentence; en is missing"),
+        (lambda d: _first(d).update(en={"Takes": "rows"}), "step death_record: en is not plain"),
+        (lambda d: _first(d).update(zh=["a", "b"]), "step death_record: zh is not plain text"),
+        (lambda d: _first(d).update(note="x"), "step death_record: unknown key(s) note"),
+        (lambda d: d["rules"].append(dict(_first(d))), "step death_record: explained twice"),
+    ],
+)  # fmt: skip
+def test_invalid_rules_name_the_section_and_step(ss01_dict, change, message):
+    data = copy.deepcopy(ss01_dict)
+    change(data)
+    with pytest.raises(SpecError) as err:
+        ModelSpec.from_dict(data, source="SS01.yaml")
+    assert str(err.value).startswith("SS01.yaml, section rules")
+    assert message in str(err.value)
+
+
+def test_rules_may_cover_some_steps_and_are_frozen(ss01_dict):
+    data = copy.deepcopy(ss01_dict)
+    data["rules"] = [{"step": "final", "en": "The clue list.", "zh": "输出线索。"}]
+    spec = ModelSpec.from_dict(data)
+    assert spec.rule("final").text("zh") == "输出线索。" and spec.rule("support") is None
+    with pytest.raises(AttributeError):
+        spec.rules = ()  # type: ignore[misc]
+
+
+def test_closing_select_is_final_unless_a_step_is_called_final():
+    en06 = kit.models.get("EN06")
+    names = [step.name for step in en06.steps()]
+    assert names[-2:] == ["final", "SELECT"] and final_step(en06.sql) == "SELECT"
+    assert en06.rule("SELECT").en.startswith("Gives one clue")
+    assert final_step(kit.models.get("SS01").sql) == "final"
+
+
+def test_derive_keeps_rules_of_unchanged_steps_only():
+    ss01 = kit.models.get("SS01")
+    assert ss01.derive(link=None).rules == ss01.rules
+    stricter = ss01.derive(sql=ss01.sql.replace("> $grace_days", ">= $grace_days"))
+    kept = [rule.step for rule in stricter.rules]
+    assert kept == [step.name for step in ss01.steps()][:-1]  # the closing SELECT changed
+    assert stricter.hash != ss01.hash
+    rewritten = ss01.derive(id="X", sql="SELECT 1 AS x", params={},
+                            rules=[{"step": "final", "en": "One row.", "zh": "一行。"}])  # fmt: skip
+    assert [rule.step for rule in rewritten.rules] == ["final"]
+    with pytest.raises(SpecError, match="step support: not a step of the SQL; steps are final"):
+        ss01.derive(id="X", sql="SELECT 1 AS x", params={},
+                    rules=[{"step": "support", "en": "x", "zh": "x"}])  # fmt: skip
+
+
+def test_split_sql_matches_brackets_outside_comments_and_text():
+    sql = (
+        "WITH a AS (SELECT 1 AS n), b(x) AS MATERIALIZED (\n"
+        "    -- a bracket ) in a comment\n"
+        "    SELECT ')' AS x FROM a /* and ( here */\n"
+        "),\n"
+        '"c d" AS (SELECT * FROM b)\n'
+        'SELECT * FROM "c d"'
+    )
+    steps = split_sql(sql)
+    assert [s.name for s in steps] == ["a", "b", "c d", "final"]
+    assert steps[0].sql == "SELECT 1 AS n" and steps[1].comment == "a bracket ) in a comment"
+    assert steps[-1].final and steps[-1].sql == 'SELECT * FROM "c d"'
+    assert [s.name for s in split_sql("SELECT 1")] == ["final"]
+    assert [s.name for s in split_sql("WITH a AS (SELECT 1")] == ["final"]  # unreadable: one step
