@@ -236,6 +236,7 @@ def _spec_dict(spec: Any) -> dict[str, Any]:
         "mask": dict(spec.mask),
         "expected": dict(spec.expected),
         "limitations": list(spec.limitations),
+        "rules": [{"step": r.step, "en": r.en, "zh": r.zh} for r in spec.rules],
         "spec_hash": spec.hash,
     }
 
@@ -285,6 +286,11 @@ def _models_show(args: argparse.Namespace) -> int:
         print("Limitations:")
         for item in spec.limitations:
             print(f"  - {item}")
+    if spec.rules:
+        print("\nRules, step by step (监督规则):")
+        for rule in spec.rules:
+            print(f"  {rule.step}: {rule.en}")
+            print(f"  {' ' * len(rule.step)}  {rule.zh}")
     print(f"\nSQL (DuckDB dialect; kit.engine.to_spark_sql gives Spark's):\n{spec.sql}")
     return 0
 

@@ -101,6 +101,11 @@ def test_lists(capsys):
     assert "Legal basis:\n  - Social Insurance Law of the PRC (社会保险法), Article 88" in out
     assert "Floors on the sample data: recall >= 95%, conversion >= 75%" in out
     assert "监督点: 养老保险待遇领取人死亡后" in out
+    assert "Rules, step by step (监督规则):\n  death_record: " in out
+    code, out, _ = run_cli(capsys, "models", "show", "SS01", "--json")
+    rules = json.loads(out)["rules"]
+    assert rules[0]["step"] == "death_record" and rules[-1]["step"] == "final"
+    assert all(r["en"] and r["zh"] for r in rules)
     code, _, err = run_cli(capsys, "models", "show", "XX1")
     assert code == 1 and "No model 'XX1'" in err
 
