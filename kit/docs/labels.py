@@ -56,6 +56,7 @@ _L: dict[str, tuple[str, str]] = {
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "name": ("name", "名称"),
+    "name_other": ("Chinese name", "英文名称"),
     "item": ("item", "项目"),
     "default": ("default", "默认值"),
     "range": ("range", "取值范围"),

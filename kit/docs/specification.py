@@ -143,7 +143,7 @@ def _facts(spec: ModelSpec, clues: Clues | None, lang: str) -> r.Block:
         rows.append([t("run", lang), f"{info.get('run_id', '')} ({info.get('engine', '')})"])
     other = spec.name.get("en") if lang == "zh" else spec.name.get("zh")
     if other:
-        rows.insert(0, [t("name", lang), other])
+        rows.insert(0, [t("name_other", lang), other])
     return r.table([t("item", lang), t("value", lang)], rows)
 
 
