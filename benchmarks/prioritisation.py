@@ -1,7 +1,9 @@
 """Clue prioritisation on the 2024 test period: learned ranking against amount and random order.
 
 For each wide screen (SS01, MI05) a ranker is trained on the clues dated before 2024 (by
-``period_start``), chosen by validation inside that period, and scored on the 2024 clues. The
+``period_start``) of the screen run on the data as they stood on 2024-01-01 (no later payment,
+death record or status reaches them), chosen by validation inside that period, and scored on the
+2024 clues of the screen run on all data (as a reviewer would at the end of 2024). The
 review capacity is fixed in advance: a quarter of the test clues, rounded up
 (``kit.ml.CAPACITY_SHARE``). Prints train/test sizes, base rates and precision@k of the
 learned, amount and random orders; exits 1 if the learned order does not beat both baselines.

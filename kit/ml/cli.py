@@ -2,7 +2,8 @@
 
 The command only parses flags, calls :func:`kit.ml.run_prioritisation` and prints; ``--json``
 prints :meth:`kit.ml.Prioritisation.to_dict` for each model. Exit code 1 when the learned
-order does not beat both baselines for some model.
+order does not beat both baselines for some model. The cutoff is checked (YYYY-MM-DD) before
+any screen runs.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from typing import Any
 
 from kit.ml.experiment import Prioritisation, run_prioritisation
-from kit.ml.prioritise import CAPACITY_SHARE, CUTOFF
+from kit.ml.prioritise import AMOUNT_SHARE, CAPACITY_SHARE, CUTOFF
 from kit.ml.screens import available_screens
 
 
@@ -51,7 +52,7 @@ def format_result(result: Prioritisation) -> str:
     """A plain-text block: sizes, base rates, capacity and the comparison table."""
     d = result.to_dict()
     table = result.comparison.copy()
-    for col in ("precision_at_k", "recall_at_k", "amount_recall_at_k"):
+    for col in ("precision_at_k", "recall_at_k", AMOUNT_SHARE):
         table[col] = table[col].map("{:.1%}".format)
     table["cases_found"] = table["cases_found"].map("{:.2f}".format)
     verdict = "beats" if result.beats_baselines else "does NOT beat"
@@ -59,7 +60,8 @@ def format_result(result: Prioritisation) -> str:
         [
             f"{d['model_id']} (screen {d['screen']}, ranker {d['ranker']}, clues dated by "
             f"period_start, test from {d['cutoff']})",
-            f"  train: {d['train_clues']} clues, {d['train_cases']} cases "
+            f"  train: {d['train_clues']} clues of the data as of {d['cutoff']}, "
+            f"{d['train_cases']} cases "
             f"(base rate {d['train_base_rate']:.1%})",
             f"  test:  {d['test_clues']} clues, {d['test_cases']} cases "
             f"(base rate {d['test_base_rate']:.1%}); review capacity k = {d['capacity']}",

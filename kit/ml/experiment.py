@@ -1,6 +1,12 @@
 """One prioritisation experiment: screen, features, temporal split, ranker chosen in training,
 and the comparison with the baselines on the test period.
 
+No look-ahead: the training clues and their features come from the screen run on the data *as
+they stood before the cutoff* (:func:`kit.ml.screens.as_of_dataset`), so no payment, death
+record, refund or status change known only later reaches them. The test clues come from the
+screen run on all the data, i.e. as a reviewer screening at the end of the test period would see
+them.
+
 Examples
 --------
 >>> result = run_prioritisation("MI05")
@@ -20,18 +26,19 @@ from sklearn.pipeline import Pipeline
 from kit.datasets import Dataset
 from kit.datasets import load as load_dataset
 from kit.errors import KitError
-from kit.ml.features import clue_features
+from kit.ml.features import category_columns, clue_features
 from kit.ml.labels import labels_from_truth
 from kit.ml.prioritise import (
     CAPACITY_SHARE,
     CUTOFF,
+    check_unique,
     compare_orders,
     make_ranker,
     review_capacity,
     temporal_split,
     validate_rankers,
 )
-from kit.ml.screens import get_screen, run_screen
+from kit.ml.screens import get_screen, parse_cutoff, run_screen
 from kit.models.clues import Clues
 
 
@@ -39,21 +46,30 @@ from kit.models.clues import Clues
 class Prioritisation:
     """Result of :func:`run_prioritisation`.
 
+    Printing it shows :meth:`summary` only (no clue, ID number or name).
+
     Attributes
     ----------
     model_id : str
         The library model whose wide screen was ranked (``SS01``).
     clues : Clues
-        The screen's clues (all periods).
-    features : DataFrame
-        Features per clue (indexed by clue id, in the clues' order).
+        The screen's clues on all the data (the test clues are those dated from the cutoff).
+    clues_as_of : Clues
+        The screen's clues on the data as they stood before the cutoff (the training clues are
+        those dated before it).
+    train_features, test_features : DataFrame
+        Features of the training clues (from ``clues_as_of``) and of the test clues (from
+        ``clues``), indexed by clue id.
     labels : Series
-        1 for a case, per clue id.
+        1 for a case, per clue id (training and test clues).
     train, test : DataFrame
-        The clues before and from the cutoff.
+        The training clues (as-of run, dated before the cutoff) and the test clues (full run,
+        dated on or after it).
     cutoff : str
     capacity : int
         Clues reviewed in the test period (k).
+    categories : list of str
+        Text columns used as categories, decided on the training clues.
     ranker : Pipeline
         The chosen pipeline, fitted on the training clues.
     validation : DataFrame
@@ -65,17 +81,23 @@ class Prioritisation:
     """
 
     model_id: str
-    clues: Clues
-    features: pd.DataFrame
-    labels: pd.Series
-    train: pd.DataFrame
-    test: pd.DataFrame
+    clues: Clues = field(repr=False)
+    clues_as_of: Clues = field(repr=False)
+    train_features: pd.DataFrame = field(repr=False)
+    test_features: pd.DataFrame = field(repr=False)
+    labels: pd.Series = field(repr=False)
+    train: pd.DataFrame = field(repr=False)
+    test: pd.DataFrame = field(repr=False)
     cutoff: str
     capacity: int
-    ranker: Pipeline
-    validation: pd.DataFrame
-    scores: pd.Series
+    categories: list[str] = field(repr=False)
+    ranker: Pipeline = field(repr=False)
+    validation: pd.DataFrame = field(repr=False)
+    scores: pd.Series = field(repr=False)
     comparison: pd.DataFrame = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"<Prioritisation {self.summary()}>"
 
     @property
     def train_size(self) -> int:
@@ -124,9 +146,10 @@ class Prioritisation:
     def summary(self) -> str:
         """One line: sizes, capacity and precision@k of each order."""
         return (
-            f"{self.model_id}: train {self.train_size} clues, test {self.test_size}; "
-            f"precision@{self.capacity} learned {self.precision('learned'):.1%}, amount "
-            f"{self.precision('amount'):.1%}, random {self.precision('random'):.1%}"
+            f"{self.model_id}: train {self.train_size} clues (data as of {self.cutoff}), test "
+            f"{self.test_size}; precision@{self.capacity} learned "
+            f"{self.precision('learned'):.1%}, amount {self.precision('amount'):.1%}, random "
+            f"{self.precision('random'):.1%}"
         )
 
 
@@ -135,12 +158,17 @@ def run_prioritisation(
     *,
     dataset: Dataset | str | None = None,
     labels: pd.Series | None = None,
-    cutoff: str = CUTOFF,
+    cutoff: Any = CUTOFF,
     capacity: int | None = None,
     share: float = CAPACITY_SHARE,
     random_state: int = 0,
 ) -> Prioritisation:
     """Train a ranker on a screen's clues before ``cutoff`` and compare orders after it.
+
+    The training clues come from the screen run on the data as they stood before ``cutoff``
+    (``run_screen(..., as_of=cutoff)``), dated before it; the test clues from the screen run on
+    all the data, dated on or after it (scored with everything known at the end of the data,
+    like a reviewer screening at the end of the test period).
 
     Parameters
     ----------
@@ -150,24 +178,48 @@ def run_prioritisation(
         Default: the screen's sample dataset.
     labels : Series, optional
         1/0 per clue id (e.g. :func:`~kit.ml.labels.labels_from_ledger`); default: from the
-        dataset's truth table. Clues without a label are left out of training.
+        dataset's truth table, by (pattern, subject). Clues without a label are left out.
     cutoff : str
-        First day of the test period; clues are dated by ``period_start``.
+        First day of the test period, ``YYYY-MM-DD``; clues are dated by ``period_start``.
     capacity : int, optional
         Clues reviewed in the test period; default ``share`` of the test clues, rounded up.
     random_state : int
         Seed of the ranker.
+
+    Raises
+    ------
+    KitError
+        For a cutoff that is not a date, a capacity below 1, labels naming a clue twice, or a
+        period without clues (checked before the screen runs where possible).
     """
+    edge = parse_cutoff(cutoff)
+    cutoff = str(edge.date())
+    if capacity is not None and capacity < 1:
+        raise KitError(
+            f"capacity={capacity}: the review capacity must be at least 1 (the number of clues "
+            "reviewers can check). Fix: give a positive number, or leave it out for a quarter "
+            "of the test clues."
+        )
+    if labels is not None:
+        check_unique(labels, "labels")
     if not isinstance(dataset, Dataset):
         dataset = load_dataset(dataset or get_screen(model_id).dataset)
     clues = run_screen(model_id, dataset)
+    past = run_screen(model_id, dataset, as_of=edge)
     if labels is None:
-        labels = labels_from_truth(clues, dataset.truth)
+        labels = pd.concat(
+            [labels_from_truth(past, dataset.truth), labels_from_truth(clues, dataset.truth)]
+        )
+        labels = labels[~labels.index.duplicated()]  # same clue id = same subject = same label
     options = clues.info.get("features") or {}
-    features = clue_features(clues, **options)
-    frame = clues.frame
-    labelled = frame[frame["clue_id"].isin(labels.index)]
-    train, test = temporal_split(labelled, "period_start", cutoff)
+    _, test = temporal_split(_labelled(clues, labels), "period_start", edge)
+    train = _labelled(past, labels)
+    train = train[pd.to_datetime(train["period_start"]) < edge]
+    if train.empty:
+        raise KitError(
+            f"Temporal split: no clues before the cutoff {cutoff} to train on in the data as "
+            "they stood then. Fix: choose a later cutoff."
+        )
     y_train = labels.loc[train["clue_id"]].to_numpy(dtype=int)
     y_test = labels.loc[test["clue_id"]].to_numpy(dtype=int)
     if len(set(y_train)) < 2:
@@ -176,11 +228,14 @@ def run_prioritisation(
             f"{'cases' if y_train.all() else 'non-cases'}; a ranker needs both. Fix: train on a "
             "longer period or record the outcomes of more reviewed clues."
         )
-    x_train = features.loc[train["clue_id"]]
+    exclude = list(options.get("exclude") or [])
+    categories = category_columns(train, exclude=exclude)
+    x_train = clue_features(past, **options, categories=categories).loc[train["clue_id"]]
+    x_test = clue_features(clues, **options, categories=categories).loc[test["clue_id"]]
     validation = validate_rankers(x_train, train, y_train, share=share, random_state=random_state)
     kind = str(validation["ranker"].iloc[0])
     ranker = make_ranker(kind, random_state).fit(x_train, y_train)
-    score = ranker.predict_proba(features.loc[test["clue_id"]])[:, 1]
+    score = ranker.predict_proba(x_test[x_train.columns])[:, 1]
     scores = pd.Series(np.round(score, 12), index=pd.Index(test["clue_id"], name="clue_id"))
     k = capacity if capacity is not None else review_capacity(len(test), share)
     comparison = compare_orders(test, scores.to_numpy(), y_test, k)
@@ -188,14 +243,22 @@ def run_prioritisation(
     return Prioritisation(
         model_id=str(model_id).upper().removesuffix("-WIDE"),
         clues=clues,
-        features=features,
+        clues_as_of=past,
+        train_features=x_train,
+        test_features=x_test,
         labels=labels,
         train=train,
         test=test,
-        cutoff=str(cutoff),
+        cutoff=cutoff,
         capacity=int(k),
+        categories=categories,
         ranker=ranker,
         validation=validation,
         scores=scores,
         comparison=comparison,
     )
+
+
+def _labelled(clues: Clues, labels: pd.Series) -> pd.DataFrame:
+    frame = clues.frame
+    return frame[frame["clue_id"].isin(labels.index)]

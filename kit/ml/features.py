@@ -7,7 +7,9 @@ review outcome:
   ``period_start`` to ``period_end``;
 - **model columns**: the screen's own numeric and true/false columns (months paid after death,
   the share of tests in a bill ...), and its text columns with few distinct values as categories
-  (scheme, institution level ...); identifiers, names, dates and evidence are left out;
+  (scheme, institution level ...); which text columns are categories is decided on the training
+  clues only (:func:`category_columns`) and passed on to the test clues; identifiers, names,
+  dates and evidence are left out;
 - **the subject**: for a person, age at the clue date and sex read from the ID number
   (:mod:`kit.ids`);
 - **data quality**: whether the subject's ID number is valid and whether the region is missing;
@@ -49,6 +51,7 @@ def clue_features(
     *,
     history: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    categories: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """One row of features per clue, in the clues' row order, indexed by ``clue_id``.
 
@@ -60,6 +63,9 @@ def clue_features(
         Columns whose earlier clues are counted (``subject_id``, ``patient_id`` ...).
     exclude : sequence of str
         Model columns not to use as features.
+    categories : sequence of str, optional
+        Text columns to use as categories, decided beforehand on the training clues
+        (:func:`category_columns`); default: decided on ``clues`` themselves.
 
     Returns
     -------
@@ -82,32 +88,69 @@ def clue_features(
     if "period_end" in frame.columns:
         end = pd.to_datetime(frame["period_end"])
         out["duration_days"] = (end - start).dt.days.astype(float)
-    out = out.join(model_columns(frame, exclude=exclude))
+    out = out.join(model_columns(frame, exclude=exclude, categories=categories))
     out = out.join(subject_features(frame, start))
     out = out.join(history_features(frame, history))
     out.index = pd.Index(frame["clue_id"].astype(str), name="clue_id")
     return out
 
 
-def model_columns(frame: pd.DataFrame, *, exclude: Sequence[str] = ()) -> pd.DataFrame:
-    """The model's own columns usable as features: numbers, true/false, and small categories."""
-    skip = _NEVER | set(exclude)
+def model_columns(
+    frame: pd.DataFrame,
+    *,
+    exclude: Sequence[str] = (),
+    categories: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The model's own columns usable as features: numbers, true/false, and small categories.
+
+    ``categories`` names the text columns to keep (decided on the training clues with
+    :func:`category_columns`); by default they are decided on ``frame`` itself.
+    """
+    if categories is None:
+        categories = category_columns(frame, exclude=exclude)
     out: dict[str, pd.Series] = {}
-    for col in frame.columns:
-        if col in skip or str(col).endswith(_ID_SUFFIXES):
-            continue
+    for col in _candidates(frame, exclude):
         s = frame[col]
-        if pd.api.types.is_bool_dtype(s):
-            out[col] = s.astype(float)
-        elif pd.api.types.is_numeric_dtype(s):
-            out[col] = pd.to_numeric(s, errors="coerce").astype(float)
-        elif pd.api.types.is_datetime64_any_dtype(s):
-            continue
-        elif s.dropna().map(type).isin([bool, np.bool_]).all() and s.notna().any():
-            out[col] = s.astype(float)
-        elif s.nunique(dropna=True) <= MAX_CATEGORIES and _is_text(s):
+        if _is_flag_or_number(s):
+            out[col] = _as_number(s)
+        elif col in categories:
             out[col] = s.astype("string").astype(object).where(s.notna(), None)
     return pd.DataFrame(out, index=frame.index)
+
+
+def category_columns(frame: pd.DataFrame, *, exclude: Sequence[str] = ()) -> list[str]:
+    """Text columns with at most :data:`MAX_CATEGORIES` distinct values in ``frame``.
+
+    Call it on the training clues only, and pass the list on (``categories=``), so that no
+    test clue decides which columns are features.
+    """
+    out = []
+    for col in _candidates(frame, exclude):
+        s = frame[col]
+        if _is_flag_or_number(s) or pd.api.types.is_datetime64_any_dtype(s):
+            continue
+        if s.nunique(dropna=True) <= MAX_CATEGORIES and _is_text(s):
+            out.append(str(col))
+    return out
+
+
+def _candidates(frame: pd.DataFrame, exclude: Sequence[str]) -> list[str]:
+    skip = _NEVER | set(exclude)
+    return [c for c in frame.columns if c not in skip and not str(c).endswith(_ID_SUFFIXES)]
+
+
+def _is_flag_or_number(s: pd.Series) -> bool:
+    if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+        return True
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return False
+    return bool(s.notna().any() and s.dropna().map(type).isin([bool, np.bool_]).all())
+
+
+def _as_number(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        return pd.to_numeric(s, errors="coerce").astype(float)
+    return s.astype(float)
 
 
 def subject_features(frame: pd.DataFrame, when: pd.Series | None = None) -> pd.DataFrame:

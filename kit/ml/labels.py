@@ -111,5 +111,6 @@ def labels_from_ledger(ledger: Any, model_id: str) -> pd.Series:
     cases = ledger.table("cases")
     cited = cases.loc[cases["model_version_id"].isin(ids), "clue_id"].dropna().astype(str)
     clue_ids = sorted(set(screened))
-    values = [int(c in set(cited)) for c in clue_ids]
+    cited_ids = set(cited)
+    values = [int(c in cited_ids) for c in clue_ids]
     return pd.Series(values, index=pd.Index(clue_ids, name="clue_id"), name="is_case", dtype=int)

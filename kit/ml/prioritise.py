@@ -38,6 +38,9 @@ CUTOFF = "2024-01-01"
 CAPACITY_SHARE = 0.25
 #: Seeds averaged for the random order.
 RANDOM_SEEDS = 200
+#: Share of the cases' amount involved held by the first k clues (not kit.evaluate's amount
+#: recall, which weighs the truth's amount_improper).
+AMOUNT_SHARE = "amount_involved_share_at_k"
 
 
 def make_ranker(kind: str = "logistic", random_state: int = 0) -> Pipeline:
@@ -161,7 +164,7 @@ def order_measures(
     capacity: int,
     value: Sequence[float] | pd.Series | None = None,
 ) -> dict[str, float]:
-    """Precision, recall and amount recall over the first ``capacity`` clues of an order.
+    """Precision, recall and amount-involved share over the first ``capacity`` clues of an order.
 
     Parameters
     ----------
@@ -174,9 +177,18 @@ def order_measures(
     capacity : int
         Clues reviewed (k).
     value : sequence of float, optional
-        Money at stake in each clue if it is a case (default: its amount involved); amount
-        recall is the share of the cases' money in the first k.
+        Money at stake in each clue if it is a case (default: its amount involved).
+
+    Returns
+    -------
+    dict
+        ``k, reviewed, cases_found, precision_at_k, recall_at_k`` (as
+        :func:`kit.evaluate.ranking.at_k`) and ``amount_involved_share_at_k``: the share of the
+        cases' ``amount_involved`` (or ``value``) that the first k clues hold. It is *not*
+        kit.evaluate's amount recall, which weighs the truth's ``amount_improper``.
     """
+    if isinstance(score, pd.Series):
+        check_unique(score, "score")
     work = frame[["clue_id", "amount_involved"]].reset_index(drop=True)
     work["_label"] = np.asarray(labels, dtype=int)
     money = work["amount_involved"] if value is None else np.asarray(value, dtype=float)
@@ -189,8 +201,28 @@ def order_measures(
     out = at_k(ordered["_label"].astype(bool).tolist(), capacity)
     total = float(ordered["_value"].sum())
     found = float(ordered["_value"].head(capacity).sum())
-    out["amount_recall_at_k"] = found / total if total else 0.0
+    out[AMOUNT_SHARE] = found / total if total else 0.0
     return out
+
+
+def check_unique(series: pd.Series, what: str) -> None:
+    """Raise a clear error when a Series indexed by clue id names a clue twice.
+
+    Examples
+    --------
+    >>> check_unique(pd.Series([1, 0], index=["a", "a"]), "labels")
+    Traceback (most recent call last):
+    ...
+    kit.errors.KitError: The labels name clue id(s) a more than once (2 rows for 1 clue id(s)). Fix: give one value per clue id, e.g. series[~series.index.duplicated()] after checking that the repeats agree.
+    """
+    dup = series.index[series.index.duplicated()]
+    if len(dup):
+        shown = ", ".join(map(str, pd.unique(dup)[:3]))
+        raise KitError(
+            f"The {what} name clue id(s) {shown} more than once ({len(series)} rows for "
+            f"{series.index.nunique()} clue id(s)). Fix: give one value per clue id, e.g. "
+            "series[~series.index.duplicated()] after checking that the repeats agree."
+        )
 
 
 def compare_orders(
@@ -202,7 +234,7 @@ def compare_orders(
     value: Sequence[float] | pd.Series | None = None,
     seeds: int = RANDOM_SEEDS,
 ) -> pd.DataFrame:
-    """Precision@k, recall@k and amount recall@k of the learned order and the baselines.
+    """Precision@k, recall@k and amount-involved share@k of the learned order and the baselines.
 
     Rows: ``learned`` (highest score first), ``amount`` (largest amount first), ``random``
     (mean over ``seeds`` seeded random orders of :func:`~kit.evaluate.ranking.baseline_score`)
@@ -212,7 +244,8 @@ def compare_orders(
     Returns
     -------
     DataFrame
-        Columns ``order, k, cases_found, precision_at_k, recall_at_k, amount_recall_at_k``.
+        Columns ``order, k, cases_found, precision_at_k, recall_at_k,
+        amount_involved_share_at_k`` (see :func:`order_measures`).
     """
     labels = np.asarray(labels, dtype=int)
     if len(labels) != len(frame):
@@ -220,7 +253,11 @@ def compare_orders(
             f"compare_orders: {len(labels)} label(s) for {len(frame)} clue(s); give one per clue."
         )
     if capacity < 1:
-        raise KitError(f"capacity={capacity}: the review capacity must be at least 1.")
+        raise KitError(
+            f"capacity={capacity}: the review capacity must be at least 1 (the number of clues "
+            "reviewers can check). Fix: give a positive number, or leave it out for a quarter "
+            "of the test clues."
+        )
     frame = frame.reset_index(drop=True)
     rows = []
     for name, score in (("learned", scores), ("amount", baseline_score(frame, "amount"))):
@@ -241,11 +278,11 @@ def compare_orders(
             "cases_found": k * cases / n if n else 0.0,
             "precision_at_k": cases / n if n else 0.0,
             "recall_at_k": k / n if n and cases else 0.0,
-            "amount_recall_at_k": k / n if n and cases else 0.0,
+            AMOUNT_SHARE: k / n if n and cases else 0.0,
         }
     )
     table = pd.DataFrame(rows)
-    columns = ["order", "k", "cases_found", "precision_at_k", "recall_at_k", "amount_recall_at_k"]
+    columns = ["order", "k", "cases_found", "precision_at_k", "recall_at_k", AMOUNT_SHARE]
     return table[columns]
 
 

@@ -11,6 +11,12 @@ with two extra sections:
 ``features``
     ``history``: columns whose earlier clues are counted (the subject, a patient, an
     institution); ``exclude``: model columns that are not to be used as features.
+``as_of``
+    How to cut the data as they stood at a date (:func:`as_of_dataset`): ``known_by`` names,
+    per source table, the date column saying when a row became known; ``via`` makes a table's
+    rows follow another table's (claim items follow their settlement); ``static`` lists master
+    data used whole; ``ends`` resets columns that describe the end of the data (a pension's
+    status) where the event they record happened on or after the date.
 
 Examples
 --------
@@ -24,9 +30,13 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from kit.datasets import Dataset
 from kit.datasets import load as load_dataset
@@ -78,6 +88,122 @@ def screen_options(spec: ModelSpec) -> dict[str, Any]:
     return out
 
 
+def as_of_options(spec: ModelSpec) -> dict[str, Any]:
+    """The screen's ``as_of`` section, checked: every source table is covered exactly once.
+
+    Raises
+    ------
+    KitError
+        When the section is missing or a source table is not declared (or declared twice).
+    """
+    section = spec.raw.get("as_of") or {}
+    out = {
+        "known_by": dict(section.get("known_by") or {}),
+        "via": dict(section.get("via") or {}),
+        "static": list(section.get("static") or []),
+        "ends": dict(section.get("ends") or {}),
+    }
+    declared = [*out["known_by"], *out["via"], *out["static"]]
+    missing = [t for t in spec.sources if t not in declared]
+    twice = sorted({t for t in declared if declared.count(t) > 1})
+    if missing or twice:
+        problem = (
+            f"source table(s) {', '.join(missing)} are not declared"
+            if missing
+            else f"table(s) {', '.join(twice)} are declared more than once"
+        )
+        raise KitError(
+            f"{spec.id}, section as_of: {problem}. Fix: give each source table once, under "
+            "known_by (table: the date column saying when a row became known), via (table: "
+            "{table: ..., key: ...}) or static (master data used whole)."
+        )
+    return out
+
+
+def as_of_dataset(dataset: Dataset, spec: ModelSpec, cutoff: Any) -> Dataset:
+    """The dataset as it stood before ``cutoff``: only rows known before that day.
+
+    For each source table of the screen's ``as_of`` section: ``known_by`` tables keep the rows
+    whose date column is before ``cutoff`` (rows without a date are dropped: not known to be
+    known); ``via`` tables keep the rows whose key is among the kept rows of their table;
+    ``static`` tables are used whole; ``ends`` resets columns that describe the end of the data
+    where their event date is on or after ``cutoff`` (the date itself becomes missing). The copy
+    is made with :meth:`~kit.datasets.Dataset.with_tables`, so it has its own fingerprint.
+
+    Examples
+    --------
+    >>> import kit
+    >>> ds = kit.datasets.load("social_security")
+    >>> cut = as_of_dataset(ds, get_screen("SS01"), "2024-01-01")
+    >>> bool((cut.tables["pension_payments"]["pay_date"] < "2024-01-01").all())
+    True
+    >>> cut.fingerprint == ds.fingerprint
+    False
+    """
+    edge = parse_cutoff(cutoff)
+    options = as_of_options(spec)
+    tables: dict[str, pd.DataFrame] = {}
+    for name, column in options["known_by"].items():
+        frame = _table(dataset, spec, name, column)
+        when = pd.to_datetime(frame[column], errors="coerce")
+        tables[name] = frame[when < edge].copy()
+    for name, rule in options["via"].items():
+        parent, key = rule.get("table"), rule.get("key")
+        if parent not in tables:
+            raise KitError(
+                f"{spec.id}, section as_of.via.{name}: its table {parent!r} is not under "
+                "known_by. Fix: name a table whose rows are cut by a date."
+            )
+        frame = _table(dataset, spec, name, key)
+        _table(dataset, spec, parent, key)
+        tables[name] = frame[frame[key].isin(tables[parent][key])].copy()
+    for name, rule in options["ends"].items():
+        frame = tables.get(name, dataset.tables[name]).copy()
+        column = rule.get("date")
+        _table(dataset, spec, name, column)
+        later = pd.to_datetime(frame[column], errors="coerce") >= edge
+        for col, value in (rule.get("reset") or {}).items():
+            frame[col] = frame[col].astype(object)
+            frame.loc[later, col] = value
+        frame[column] = frame[column].where(~later)
+        tables[name] = frame
+    return dataset.with_tables(**tables)
+
+
+def parse_cutoff(cutoff: Any) -> pd.Timestamp:
+    """A cutoff date as a Timestamp; a clear error for anything that is not a date YYYY-MM-DD.
+
+    Examples
+    --------
+    >>> parse_cutoff("2024-01-01")
+    Timestamp('2024-01-01 00:00:00')
+    """
+    if isinstance(cutoff, pd.Timestamp | dt.date):
+        return pd.Timestamp(cutoff)
+    text = str(cutoff).strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+        return pd.Timestamp(dt.date.fromisoformat(text))
+    except ValueError:
+        raise KitError(
+            f"Cutoff {cutoff!r} is not a date: give the first day of the test period as "
+            "YYYY-MM-DD (a real calendar day). Fix: e.g. --cutoff 2024-01-01."
+        ) from None
+
+
+def _table(dataset: Dataset, spec: ModelSpec, name: str, column: str | None) -> pd.DataFrame:
+    if name not in dataset.tables:
+        raise KitError(f"{spec.id}, section as_of: the dataset has no table {name!r}.")
+    frame = dataset.tables[name]
+    if column not in frame.columns:
+        raise KitError(
+            f"{spec.id}, section as_of: table {name} has no column {column!r} (columns: "
+            f"{', '.join(map(str, frame.columns))}). Fix: name an existing date or key column."
+        )
+    return frame
+
+
 def with_recorded_ids(dataset: Dataset, spec: ModelSpec) -> Dataset:
     """A copy of ``dataset`` whose linked tables keep the ID number as written (``recorded_id_number``).
 
@@ -99,7 +225,7 @@ def with_recorded_ids(dataset: Dataset, spec: ModelSpec) -> Dataset:
     return dataclasses.replace(dataset, tables=tables, fingerprint=mark)
 
 
-def run_screen(model_id: str, dataset: Dataset | str | None = None) -> Clues:
+def run_screen(model_id: str, dataset: Dataset | str | None = None, *, as_of: Any = None) -> Clues:
     """Run a model's wide screen and return its clues (standard clue columns, then features).
 
     Parameters
@@ -108,6 +234,9 @@ def run_screen(model_id: str, dataset: Dataset | str | None = None) -> Clues:
         ``"SS01"`` or ``"MI05"`` (see :func:`available_screens`).
     dataset : Dataset or str, optional
         Default: the screen's own sample dataset.
+    as_of : date-like, optional
+        Run on the data as they stood before this day (:func:`as_of_dataset`): every column of
+        the clues is then what a screen run on that day would have shown.
 
     Examples
     --------
@@ -118,7 +247,10 @@ def run_screen(model_id: str, dataset: Dataset | str | None = None) -> Clues:
     spec = get_screen(model_id)
     if not isinstance(dataset, Dataset):
         dataset = load_dataset(dataset or spec.dataset)
+    if as_of is not None:
+        dataset = as_of_dataset(dataset, spec, as_of)
     clues = run(spec, with_recorded_ids(dataset, spec))
+    clues.info["as_of"] = None if as_of is None else str(parse_cutoff(as_of).date())
     clues.info["screen_of"] = str(spec.raw.get("screen_of", ""))
     clues.info["features"] = screen_options(spec)
     return clues
