@@ -390,6 +390,12 @@ def _demo(args: argparse.Namespace) -> int:
     for r in results:
         print(r.evaluation.summary())
     print(f"report written to {index}")
+    out = index.parent
+    print(f"specification documents (模型说明书): {out / '<ID>'}/spec.en.html and spec.zh.html")
+    print(f"datasheets (数据说明): {out / 'datasets'}")
+    from kit.docs.fonts import describe
+
+    print(f"charts: {describe()}")
     return 0
 
 

@@ -122,8 +122,16 @@ def test_demo_writes_report(capsys, tmp_path, ss, ss01):
     assert ev.summary() in out
     index = tmp_path / "reports" / "index.html"
     assert f"report written to {index}" in out
+    assert f"datasheets (数据说明): {tmp_path / 'reports' / 'datasets'}" in out
+    assert "charts: CJK font: " in out
     html = index.read_text(encoding="utf-8")
-    for link in ("SS01/clues.html", "SS01/evaluation.html", "SS01/model_card.html"):
+    for link in (
+        "SS01/clues.html",
+        "SS01/evaluation.html",
+        "SS01/model_card.html",
+        "SS01/spec.en.html",
+        "SS01/spec.zh.html",
+    ):
         assert link in html and (tmp_path / "reports" / link).is_file()
     clue_page = (tmp_path / "reports" / "SS01" / "clues.html").read_text(encoding="utf-8")
     raw_ids = set(ss01.frame["subject_id"])
