@@ -67,8 +67,8 @@ notebooks: $(STAMP)  ## re-execute every notebook in place (sorted), strip volat
 	done
 	$(if $(NOTEBOOKS),$(BIN)/python tools/clean_notebooks.py $(NOTEBOOKS),@echo "no notebooks")
 
-bench: $(STAMP)  ## generate the social-security field at province scale; print rows, time, memory
-	$(BIN)/python benchmarks/generate_data.py social_security --scale province
+bench: $(STAMP)  ## the model suite at province scale (data generated once into benchmarks/data/)
+	$(BIN)/python benchmarks/run.py --scale province
 
 lint: $(STAMP)  ## ruff check and ruff format --check
 	$(BIN)/ruff check $(LINT_PATHS)

@@ -143,7 +143,7 @@ def _datasets_validate(args: argparse.Namespace) -> int:
     from kit.datasets import load
 
     ds = load(args.dataset)
-    rows = {name: len(t) for name, t in ds.tables.items()}
+    rows = {name: ds.rows(name) for name in ds.tables}  # Parquet: row counts from the footers
     if args.json:
         _print_json({"dataset": ds.name, "valid": True, "rows": rows})
     else:

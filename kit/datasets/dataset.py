@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.datasets.tables import ParquetTable, Source, Tables, footer_digest
 from kit.datasets.validate import read_resource
 from kit.errors import DataError, KitError, Problem
 
@@ -43,8 +44,11 @@ class Dataset:
         Folder the dataset was read from.
     meta : dict
         The Data Package descriptor (``datapackage.json``).
-    tables : dict of str to DataFrame
-        One typed table per resource.
+    tables : Tables
+        One typed table per resource, by name: ``tables[name]`` is a DataFrame. Parquet tables
+        are read in place by the engines and become a DataFrame only when asked for
+        (:class:`~kit.datasets.tables.Tables`; :meth:`frame` reads some columns only). A plain
+        dict of DataFrames may be given; it is wrapped.
     truth : DataFrame or None
         Ground truth of planted cases and traps (``truth/truth.csv``), ``None`` for hidden data.
     truth_tables : dict of str to DataFrame
@@ -52,20 +56,25 @@ class Dataset:
         identity of each record whose identifiers were degraded).
     fingerprint : str
         SHA-256 over the descriptor and every data file (not the truth), so runs can name the
-        exact data they used.
+        exact data they used; Parquet parts count by name, size and footer (row groups, column
+        statistics) rather than by every byte.
     """
 
     name: str
     path: Path
     meta: dict[str, Any]
-    tables: dict[str, pd.DataFrame]
+    tables: Tables
     truth: pd.DataFrame | None = None
     fingerprint: str = ""
     truth_meta: dict[str, Any] | None = field(default=None, repr=False)
-    truth_tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    truth_tables: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.tables, Tables):
+            self.tables = Tables(self.tables)
 
     def __repr__(self) -> str:
-        sizes = ", ".join(f"{k}: {len(v):,}" for k, v in self.tables.items())
+        sizes = ", ".join(f"{k}: {self.rows(k):,}" for k in self.tables)
         truth = "with truth" if self.truth is not None else "no truth"
         return f"<Dataset {self.name} ({sizes}; {truth})>"
 
@@ -88,6 +97,27 @@ class Dataset:
         """Columns of ``table`` holding personal data, mapped to how they are masked."""
         fields = self.resource(table)["schema"]["fields"]
         return {f["name"]: f["kit:mask"] for f in fields if f.get("kit:mask")}
+
+    def source(self, table: str) -> Source:
+        """A table as held, for engines: a DataFrame or a :class:`ParquetTable` (nothing read)."""
+        if table not in self.tables:
+            known = ", ".join(self.tables)
+            raise KitError(f"Dataset {self.name!r} has no table {table!r}. Tables: {known}.")
+        return self.tables.source(table)
+
+    def rows(self, table: str) -> int:
+        """Rows of a table (from the Parquet footers when it is not in memory)."""
+        return len(self.source(table))
+
+    def frame(self, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """A table, or some of its columns, as a typed DataFrame.
+
+        For a Parquet table only ``columns`` are read, and the frame is not kept: the way to
+        look at two columns of a hundred million payments. ``tables[table]`` reads every column
+        once and keeps the frame.
+        """
+        self.source(table)
+        return self.tables.frame(table, columns)
 
     def with_tables(self, **tables: pd.DataFrame) -> Dataset:
         """A copy with some tables replaced, under a fingerprint of its own.
@@ -115,38 +145,44 @@ class Dataset:
         )
         return replace(
             self,
-            tables={**self.tables, **tables},
+            tables=self.tables.replace(**tables),
             fingerprint=hashlib.sha256(payload.encode()).hexdigest(),
         )
 
     def preview(self, table: str, n: int = 5) -> pd.DataFrame:
-        """First ``n`` rows of a table with identifiers and names masked (for display)."""
+        """First ``n`` rows of a table with identifiers and names masked (for display).
+
+        A Parquet table is not loaded: only its first rows are read.
+        """
         from kit.mask import mask_frame
 
-        return mask_frame(self.tables[table].head(n), self.mask_columns(table))
+        src = self.source(table)
+        head = self.tables[table].head(n) if self.tables.is_loaded(table) else src.head(n)
+        return mask_frame(head, self.mask_columns(table))
 
     def describe(self) -> pd.DataFrame:
         """One row per table: rows, columns and the English and Chinese titles."""
         rows = []
         for res in self.meta.get("resources", []):
-            frame = self.tables[res["name"]]
+            name = res["name"]
             rows.append(
                 {
-                    "table": res["name"],
+                    "table": name,
                     "title": res.get("title", ""),
                     "title_zh": res.get("title_zh", ""),
-                    "rows": len(frame),
-                    "columns": frame.shape[1],
+                    "rows": self.rows(name),
+                    "columns": len(self.tables.columns(name)),
                 }
             )
         return pd.DataFrame(rows)
 
 
-def table_hash(frame: pd.DataFrame, columns: Sequence[str | None] | None = None) -> str:
+def table_hash(frame: Source, columns: Sequence[str | None] | None = None) -> str:
     """SHA-256 of a table's content: its index, column names and the values of ``columns``.
 
     ``columns`` defaults to every column; ``None`` entries and columns the table lacks are
-    skipped. Rows in another order give another hash.
+    skipped. Rows in another order give another hash. A :class:`ParquetTable` is hashed by its
+    files' names, sizes and footers and the columns asked for, without reading its rows.
 
     Examples
     --------
@@ -154,6 +190,11 @@ def table_hash(frame: pd.DataFrame, columns: Sequence[str | None] | None = None)
     >>> table_hash(a, ["id_number"]) == table_hash(a.iloc[::-1], ["id_number"])
     False
     """
+    if isinstance(frame, ParquetTable):
+        wanted = frame.columns if columns is None else columns
+        cols = [c for c in dict.fromkeys(wanted) if c is not None and c in frame.columns]
+        payload = json.dumps(["parquet", frame.fingerprint, cols])
+        return hashlib.sha256(payload.encode()).hexdigest()
     wanted = frame.columns if columns is None else columns
     cols = [c for c in dict.fromkeys(wanted) if c is not None and c in frame.columns]
     part = frame[cols]
@@ -214,9 +255,9 @@ def _read_descriptor(path: Path) -> dict[str, Any]:
         raise DataError([problem]) from exc
 
 
-def _read_package(folder: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame], list[Problem]]:
+def _read_package(folder: Path) -> tuple[dict[str, Any], dict[str, Source], list[Problem]]:
     meta = _read_descriptor(folder / DESCRIPTOR)
-    tables: dict[str, pd.DataFrame] = {}
+    tables: dict[str, Source] = {}
     problems: list[Problem] = []
     for res in meta.get("resources", []):
         frame, found = read_resource(folder, res)
@@ -230,6 +271,9 @@ def _fingerprint(folder: Path) -> str:
 
     Clues depend on the agency data only, so the same data with or without its ``truth/``
     folder (a hidden-data competition) has the same fingerprint, and so the same run ids.
+    CSV and JSON files count byte for byte; a Parquet part by its name, size and footer
+    (:func:`~kit.datasets.tables.footer_digest`), so a province's gigabytes are fingerprinted
+    without being read.
     """
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
@@ -237,7 +281,10 @@ def _fingerprint(folder: Path) -> str:
             continue
         if path.is_file() and path.suffix in {".csv", ".gz", ".json", ".parquet"}:
             digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(path.read_bytes())
+            if path.suffix == ".parquet":
+                digest.update(b"parquet-footer:" + footer_digest(path).encode())
+            else:
+                digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -267,7 +314,7 @@ def load(name_or_path: str | os.PathLike[str] = "social_security") -> Dataset:
     folder = resolve(name_or_path)
     meta, tables, problems = _read_package(folder)
     truth = truth_meta = None
-    truth_tables: dict[str, pd.DataFrame] = {}
+    truth_tables: dict[str, Source] = {}
     truth_dir = folder / TRUTH_DIR
     if (truth_dir / DESCRIPTOR).is_file():
         truth_meta, truth_tables, truth_problems = _read_package(truth_dir)
@@ -275,9 +322,11 @@ def load(name_or_path: str | os.PathLike[str] = "social_security") -> Dataset:
             Problem(f"{TRUTH_DIR}/{p.file}", p.row, p.column, p.message, p.fix)
             for p in truth_problems
         ]
-        truth = truth_tables.get("truth")
     if problems:
         raise DataError(problems)
+    # truth tables are small and read by pandas code (evaluation): always DataFrames
+    truth_tables = {k: Tables(truth_tables)[k] for k in truth_tables}
+    truth = truth_tables.get("truth")
     return Dataset(
         name=meta.get("name", folder.name),
         path=folder,

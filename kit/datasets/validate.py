@@ -1,4 +1,4 @@
-"""Read a CSV resource of a Data Package and check it against its schema.
+"""Read a CSV resource of a Data Package and check it against its schema (Parquet: its footers).
 
 The descriptor (``datapackage.json``) follows the Frictionless Data Package standard, so other
 tools can read it too; the checks here are vectorised with pandas so that a 100,000-row table is
@@ -44,9 +44,10 @@ def read_resource(base: Path, resource: dict[str, Any]) -> tuple[pd.DataFrame, l
 
     Returns
     -------
-    frame : DataFrame
+    frame : DataFrame or ParquetTable
         Typed table: dates as ``datetime64``, numbers as ``float64``, integers as ``Int64``,
-        booleans as ``bool``, text as strings with empty cells missing.
+        booleans as ``bool``, text as strings with empty cells missing. A Parquet resource
+        gives a :class:`~kit.datasets.tables.ParquetTable` (files and schema, rows unread).
     problems : list of Problem
         Everything wrong with the file; empty when the file is valid.
     """
@@ -101,22 +102,69 @@ def _parser_problem(rel: str, message: str) -> Problem:
     return Problem(rel, None, None, f"cannot be read as CSV ({message.strip()}).", fix)
 
 
-def _read_parquet(base: Path, resource: dict[str, Any]) -> tuple[pd.DataFrame, list[Problem]]:
-    """Parquet parts are typed already: check that they exist and hold the declared columns."""
+def _read_parquet(base: Path, resource: dict[str, Any]) -> tuple[Any, list[Problem]]:
+    """Parquet parts are typed already: check their footers, not their rows.
+
+    Every part must exist, be a Parquet file and hold the declared columns with types that fit
+    the declared ones (:data:`PARQUET_TYPES`). The table is returned as a
+    :class:`~kit.datasets.tables.ParquetTable`, read in place by the engines.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from kit.datasets.tables import ParquetTable
+
     parts = resource["path"] if isinstance(resource["path"], list) else [resource["path"]]
     missing = [p for p in parts if not (base / p).is_file()]
+    fix = "regenerate the dataset (kit datasets generate ... --format parquet)"
     if missing:
-        fix = "regenerate the dataset (kit datasets generate ... --format parquet)"
         return pd.DataFrame(), [
             Problem(p, None, None, "the file is missing.", fix) for p in missing
         ]
-    frame = pd.concat([pd.read_parquet(base / p) for p in parts], ignore_index=True)
-    declared = [f["name"] for f in resource["schema"]["fields"]]
-    problems = _check_columns(str(parts[0]), list(frame.columns), declared)
-    for f in resource["schema"]["fields"]:
-        if f.get("type") in {"date", "datetime"} and f["name"] in frame.columns:
-            frame[f["name"]] = pd.to_datetime(frame[f["name"]]).astype("datetime64[s]")
-    return frame, problems
+    fields = resource["schema"]["fields"]
+    declared = [f["name"] for f in fields]
+    problems: list[Problem] = []
+    for rel in parts:
+        try:
+            schema = pq.read_schema(base / rel)
+        except (pa.ArrowInvalid, OSError) as exc:
+            problems.append(Problem(rel, None, None, f"is not a Parquet file ({exc}).", fix))
+            continue
+        problems += _check_columns(str(rel), list(schema.names), declared)
+        for f in fields:
+            if f["name"] not in schema.names:
+                continue
+            arrow_type = schema.field(f["name"]).type
+            kind = f.get("type", "string")
+            if not _fits(arrow_type, kind):
+                what = f"holds {arrow_type} values, not {TYPE_HINTS.get(kind, kind)}."
+                fixed = f"write the column as {kind} (see datapackage.json)"
+                problems.append(Problem(str(rel), None, f["name"], what, fixed))
+    table = ParquetTable(str(resource["name"]), tuple(base / p for p in parts), tuple(fields))
+    return table, problems
+
+
+#: Arrow type families a Parquet column may hold for each declared field type.
+PARQUET_TYPES = {
+    "integer": ("integer",),
+    "number": ("floating", "integer", "decimal"),
+    "date": ("date", "timestamp"),
+    "datetime": ("timestamp", "date"),
+    "boolean": ("boolean",),
+    "string": ("string", "large_string"),
+    "yearmonth": ("string", "large_string"),
+}
+
+
+def _fits(arrow_type: Any, kind: str) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_null(arrow_type):  # a part whose column is empty throughout
+        return True
+    if pa.types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    allowed = PARQUET_TYPES.get(kind, ("string", "large_string"))
+    return any(getattr(pa.types, f"is_{family}")(arrow_type) for family in allowed)
 
 
 def _check_columns(rel: str, present: list[str], declared: list[str]) -> list[Problem]:

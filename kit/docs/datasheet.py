@@ -104,13 +104,13 @@ def _resource_table(ds: Dataset, lang: str) -> r.Block:
     for res in ds.meta.get("resources", []):
         fields = res.get("schema", {}).get("fields", [])
         title = res.get("title_zh") or NO_ZH_CELL if lang == "zh" else res.get("title", "")
-        frame = ds.tables.get(res["name"])
+        n_rows = ds.rows(res["name"]) if res["name"] in ds.tables else None  # no table read
         personal = sum(bool(f.get("personal")) for f in fields)
         rows.append(
             [
                 res["name"],
                 title,
-                "-" if frame is None else f"{len(frame):,}",
+                "-" if n_rows is None else f"{n_rows:,}",
                 str(len(fields)),
                 str(personal),
                 res.get("path", ""),

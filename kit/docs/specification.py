@@ -199,7 +199,7 @@ def _data(spec: ModelSpec, meta: dict[str, Any], dataset: Dataset | None, lang: 
         title = res.get("title_zh") if lang == "zh" else res.get("title")
         heading = f"{source} — {title or res.get('title', '')}"
         if dataset is not None and source in dataset.tables:
-            n = len(dataset.tables[source])
+            n = dataset.rows(source)  # from the Parquet footers: no table is read
             heading += f"（{n:,} 行）" if lang == "zh" else f" ({n:,} rows)"
         blocks.append(r.h3(heading))
         if res.get("description"):

@@ -1,4 +1,4 @@
-"""Embedded DuckDB engine: the default, running in-process over pandas tables or Parquet."""
+"""Embedded DuckDB engine: the default, in-process over pandas tables or Parquet read in place."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
+from kit.datasets.tables import ParquetTable
 from kit.errors import EngineError
 
 if TYPE_CHECKING:
@@ -26,26 +27,59 @@ SQL_TYPES = {
 class DuckDBEngine:
     """Run model SQL on an in-memory DuckDB connection.
 
+    Tables held in pandas are registered as they are; Parquet tables
+    (:class:`~kit.datasets.tables.ParquetTable`) are read in place with ``read_parquet``, so a
+    hundred million payment rows never pass through pandas and DuckDB streams them, spilling
+    to ``temp_directory`` when a join or aggregate outgrows ``memory_limit``.
+
     Parameters
     ----------
     threads : int or None
         Worker threads DuckDB may use; ``None`` lets DuckDB decide.
+    memory_limit : str or None
+        DuckDB's ``memory_limit`` (e.g. ``"16GB"``); ``None`` keeps DuckDB's default (80 % of
+        the machine's memory).
+    temp_directory : str or None
+        Where DuckDB spills intermediate results beyond ``memory_limit``; ``None`` keeps
+        DuckDB's default.
     """
 
     name = "duckdb"
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        threads: int | None = None,
+        memory_limit: str | None = None,
+        temp_directory: str | None = None,
+    ) -> None:
         self.threads = threads
+        self.memory_limit = memory_limit
+        self.temp_directory = temp_directory
 
     def __repr__(self) -> str:
-        return f"DuckDBEngine(threads={self.threads})"
+        return (
+            f"DuckDBEngine(threads={self.threads}, memory_limit={self.memory_limit!r}, "
+            f"temp_directory={self.temp_directory!r})"
+        )
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A fresh in-memory connection with this engine's settings."""
+        con = duckdb.connect(":memory:")
+        if self.threads:
+            con.execute(f"SET threads = {int(self.threads)}")
+        if self.memory_limit:
+            con.execute(f"SET memory_limit = {_literal(self.memory_limit)}")
+        if self.temp_directory:
+            con.execute(f"SET temp_directory = {_literal(self.temp_directory)}")
+        return con
 
     def query(self, sql: str, dataset: Dataset, tables: Sequence[str]) -> pd.DataFrame:
         """Run ``sql`` with each table in ``tables`` registered as a typed view."""
-        con = duckdb.connect(":memory:")
         try:
-            if self.threads:
-                con.execute(f"SET threads = {int(self.threads)}")
+            con = self.connect()
+        except duckdb.Error as exc:
+            raise EngineError(f"DuckDB could not start with {self!r}: {exc}") from exc
+        try:
             for table in tables:
                 self._register(con, dataset, table)
             return _as_bigint(con.sql(sql)).df()
@@ -56,15 +90,33 @@ class DuckDBEngine:
 
     @staticmethod
     def _register(con: duckdb.DuckDBPyConnection, dataset: Dataset, table: str) -> None:
-        frame = dataset.tables[table]
-        con.register(f"__raw_{table}", frame)
-        casts = []
-        for fld in dataset.resource(table)["schema"]["fields"]:
-            name, sql_type = fld["name"], SQL_TYPES.get(fld.get("type", "string"))
-            if sql_type:
-                casts.append(f'CAST("{name}" AS {sql_type}) AS "{name}"')
-        replace = f" REPLACE ({', '.join(casts)})" if casts else ""
-        con.execute(f'CREATE VIEW "{table}" AS SELECT *{replace} FROM "__raw_{table}"')
+        con.execute(f'CREATE VIEW "{table}" AS {typed_select(con, dataset, table)}')
+
+
+def typed_select(con: duckdb.DuckDBPyConnection, dataset: Dataset, table: str) -> str:
+    """``SELECT`` of a dataset's table with each column cast to its descriptor's SQL type.
+
+    A DataFrame is registered on ``con`` as ``__raw_<table>``; a Parquet table is read in place
+    (``read_parquet`` over its files, nothing loaded).
+    """
+    src = dataset.source(table)
+    if isinstance(src, ParquetTable):
+        files = ", ".join(_literal(str(f)) for f in src.files)
+        relation = f"read_parquet([{files}])"
+    else:
+        con.register(f"__raw_{table}", src)
+        relation = f'"__raw_{table}"'
+    casts = []
+    for fld in dataset.resource(table)["schema"]["fields"]:
+        name, sql_type = fld["name"], SQL_TYPES.get(fld.get("type", "string"))
+        if sql_type:
+            casts.append(f'CAST("{name}" AS {sql_type}) AS "{name}"')
+    replace = f" REPLACE ({', '.join(casts)})" if casts else ""
+    return f"SELECT *{replace} FROM {relation}"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _as_bigint(rel: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:

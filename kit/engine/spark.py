@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kit.datasets.dataset import table_hash
+from kit.datasets.tables import ParquetTable
 from kit.errors import EngineError
 
 if TYPE_CHECKING:
@@ -104,7 +105,8 @@ class SparkEngine:
     sources : mapping of str to str, optional
         Where a table already lives, instead of the loaded dataset: a Parquet file or folder
         (a path, or ``parquet:PATH``), or a metastore table (``table:db.name``). Tables not named
-        here are taken from the dataset, handed over as Parquet.
+        here are taken from the dataset: its Parquet files read in place, or its DataFrames
+        handed over as Parquet.
     """
 
     name = "spark"
@@ -168,6 +170,10 @@ class SparkEngine:
     def _frame(self, spark: Any, dataset: Dataset, table: str) -> Any:
         where = self.sources.get(table)
         if where is None:
+            src = dataset.source(table)
+            if isinstance(src, ParquetTable):  # read in place, typed as DuckDB types it
+                frame = spark.read.parquet(*(str(f) for f in src.files))
+                return frame.selectExpr(*_spark_casts(dataset, table))
             return spark.read.parquet(self._stage(dataset, table))
         if where.startswith("table:"):
             return spark.table(where.removeprefix("table:"))
@@ -179,7 +185,7 @@ class SparkEngine:
         The version is the dataset's fingerprint; a dataset built in memory (no fingerprint) is
         keyed by the content of the table instead.
         """
-        version = dataset.fingerprint or table_hash(dataset.tables[table])
+        version = dataset.fingerprint or table_hash(dataset.source(table))
         key = (version, table)
         if key not in self._staged:
             if self._dir is None:
@@ -255,6 +261,24 @@ def _check_java() -> None:
     major = int(found[2]) if found and major == 1 and found[2] else major  # "1.8" is Java 8
     if major < 17:
         raise EngineError(f"Spark 4 needs Java 17 or newer; {java} is Java {major}. {INSTALL_HINT}")
+
+
+#: Spark SQL type of each Data Package field type (the same as DuckDB's casts).
+_SPARK_TYPES = {
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+}
+
+
+def _spark_casts(dataset: Dataset, table: str) -> list[str]:
+    out = []
+    for fld in dataset.resource(table)["schema"]["fields"]:
+        name, sql_type = fld["name"], _SPARK_TYPES.get(fld.get("type", "string"))
+        out.append(f"CAST(`{name}` AS {sql_type}) AS `{name}`" if sql_type else f"`{name}`")
+    return out
 
 
 def _write_parquet(dataset: Dataset, table: str, path: Path) -> None:

