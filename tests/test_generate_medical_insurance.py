@@ -247,3 +247,24 @@ def test_no_accidental_care_inside_own_stays(
     trapped = set(mi03.loc[mi03["reason"] == "pharmacy_purchase_during_stay", "subject_id"])
     assert set(inside["person"]) <= trapped
     assert (inside["kind"] == "pharmacy").all()
+
+
+def test_care_settled_after_a_death_is_told_apart_from_care_after_it() -> None:
+    """The truth builder labels care settled after a death (seen at city scale) as a trap and
+    refuses care that began after the death (an unplanted case)."""
+    from types import SimpleNamespace
+
+    from kit.datasets.generators.medical_insurance._truth import REASONS, _naive_mi01
+
+    nat = np.datetime64("NaT", "D")
+    pop = SimpleNamespace(
+        death_first=np.array(["2024-05-11", "2024-05-11", nat], dtype="datetime64[D]")
+    )
+    settlements = pd.DataFrame(
+        {
+            "admission_date": pd.to_datetime(["2024-05-08", "2024-05-20", "2024-06-01"]),
+            "settle_date": pd.to_datetime(["2024-05-12", "2024-05-20", "2024-06-01"]),
+        }
+    )
+    assert _naive_mi01(pop, settlements, np.array([0, 1, 2])) == {0: False, 1: True}
+    assert REASONS["care_settled_after_death"] is False
