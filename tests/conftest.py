@@ -42,6 +42,13 @@ def fp_reasons(evaluation) -> set[str]:
     return set(evaluation.to_dict()["false_positives"])
 
 
+def truth_subjects(truth, pattern: str, reason: str) -> set[str]:
+    """Subjects of the truth table's rows with this pattern and reason (there must be some)."""
+    rows = truth[(truth["pattern"] == pattern) & (truth["reason"] == reason)]
+    assert len(rows) > 0, f"the sample data has no {reason} rows"
+    return set(rows["subject_id"])
+
+
 @pytest.fixture(scope="session")
 def ss01(ss):
     """SS01's clues on the sample data with default parameters."""

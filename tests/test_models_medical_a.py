@@ -10,6 +10,7 @@ import pytest
 import kit
 from tests.conftest import cached_runner
 from tests.conftest import fp_reasons as _reasons
+from tests.conftest import truth_subjects as _subjects
 
 MODELS = ("MI01", "MI02", "MI03", "MI04", "MI05")
 
@@ -18,12 +19,6 @@ MODELS = ("MI01", "MI02", "MI03", "MI04", "MI05")
 def run(mi):
     """Run a model once per parameter set and keep the clues and their evaluation."""
     return cached_runner(mi)
-
-
-def _subjects(truth: pd.DataFrame, pattern: str, reason: str) -> set[str]:
-    rows = truth[(truth["pattern"] == pattern) & (truth["reason"] == reason)]
-    assert len(rows) > 0, f"the sample data has no {reason} rows"
-    return set(rows["subject_id"])
 
 
 @pytest.mark.parametrize("model_id", MODELS)

@@ -10,6 +10,7 @@ import pytest
 import kit
 from tests.conftest import cached_runner
 from tests.conftest import fp_reasons as _reasons
+from tests.conftest import truth_subjects as _subjects
 
 MODELS = ("MI06", "MI07", "MI08", "MI09", "MI10")
 
@@ -23,12 +24,6 @@ def run(mi):
 def _spaced(id_number: str) -> str:
     """An ID number as some clerks key it: '342401 19781122 7883'."""
     return f"{id_number[:6]} {id_number[6:14]} {id_number[14:]}"
-
-
-def _subjects(truth: pd.DataFrame, pattern: str, reason: str) -> set[str]:
-    rows = truth[(truth["pattern"] == pattern) & (truth["reason"] == reason)]
-    assert len(rows) > 0, f"the sample data has no {reason} rows"
-    return set(rows["subject_id"])
 
 
 @pytest.mark.parametrize("model_id", MODELS)

@@ -11,12 +11,26 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import KitError
+from kit.evaluate.labels import LABELS_ZH
 from kit.evaluate.ranking import at_k, review_order
 from kit.models.clues import Clues
 
 #: Reason given to a false positive that matches no planted case or trap.
 UNPLANTED = "not in truth table"
 TRUTH_COLUMNS = ("pattern", "subject_id", "is_case", "amount_improper", "reason")
+#: Measures of :meth:`Evaluation.to_frame`, in order (Chinese labels from ``kit.evaluate.labels``).
+HEADLINE = (
+    "clues",
+    "cases",
+    "cases_found",
+    "conversion_rate",
+    "recall",
+    "amount_recall",
+    "precision_at_k",
+    "recall_at_k",
+    "amount_found",
+    "amount_total",
+)
 #: Orders an evaluation can follow: the clue table's own order, or a score (see ``evaluate``).
 MODEL_ORDER, SCORE_ORDER = "model order", "score order"
 
@@ -123,18 +137,8 @@ class Evaluation:
 
     def to_frame(self) -> pd.DataFrame:
         """The headline figures as a two-column table (measure, value) with Chinese labels."""
-        labels = {
-            "clues": "线索数",
-            "cases": "真实案件数",
-            "cases_found": "命中案件数",
-            "conversion_rate": "成案转化率",
-            "recall": "召回率",
-            "amount_recall": "金额召回率",
-            "precision_at_k": f"前{self.capacity}条精确率",
-            "recall_at_k": f"前{self.capacity}条召回率",
-            "amount_found": "命中金额（元）",
-            "amount_total": "应追回总额（元）",
-        }
+        k = f"前{self.capacity}条"
+        labels = {m: LABELS_ZH[m].replace("前k条", k) for m in HEADLINE}
         data = self.to_dict()
         rows = [{"measure": k, "指标": v, "value": data[k]} for k, v in labels.items()]
         return pd.DataFrame(rows)
