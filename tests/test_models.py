@@ -139,3 +139,19 @@ def test_missing_source_table_is_explained(ss):
     spec = dataclasses.replace(kit.models.get("SS01"), sources=("deaths", "prison_roster"))
     with pytest.raises(SpecError, match="reads table\\(s\\) prison_roster, which dataset"):
         kit.run(spec, ss)
+
+
+def test_evidence_fills_only_named_columns_and_names_a_bad_template():
+    """Evidence is filled column by column; a template naming a missing column says so."""
+    import kit
+    from kit.errors import SpecError
+    from kit.models import get
+
+    ds = kit.datasets.load("social_security")
+    spec = get("SS01")
+    clues = kit.run(spec, ds).frame
+    first = clues.iloc[0]
+    assert str(first["period_start"].date()) in first["evidence"]
+    bad = spec.derive(id="SS01-bad", evidence={"en": "paid until {no_such_column}"})
+    with pytest.raises(SpecError, match=r"SS01-bad, section evidence: cannot fill the template"):
+        kit.run(bad, ds)

@@ -210,19 +210,18 @@ def with_recorded_ids(dataset: Dataset, spec: ModelSpec) -> Dataset:
     Linkage replaces a table's ID numbers with the register's; the copy lets a screen tell which
     records needed cleaning or linkage (a data-quality feature). The copy has its own fingerprint.
     """
-    tables = dict(dataset.tables)
-    changed = False
+    # Only the linked tables are read: the others stay as held (a Parquet table stays on disk).
+    changed: dict[str, pd.DataFrame] = {}
     for step in spec.link:
-        frame = tables[step.table]
-        if "id_number" in frame.columns and RECORDED_ID not in frame.columns:
-            frame = frame.copy()
+        columns = dataset.tables.columns(step.table)
+        if "id_number" in columns and RECORDED_ID not in columns:
+            frame = changed.get(step.table, dataset.tables[step.table]).copy()
             frame[RECORDED_ID] = frame["id_number"]
-            tables[step.table] = frame
-            changed = True
+            changed[step.table] = frame
     if not changed:
         return dataset
     mark = hashlib.sha256(f"{dataset.fingerprint}|{RECORDED_ID}".encode()).hexdigest()
-    return dataclasses.replace(dataset, tables=tables, fingerprint=mark)
+    return dataclasses.replace(dataset, tables=dataset.tables.replace(**changed), fingerprint=mark)
 
 
 def run_screen(model_id: str, dataset: Dataset | str | None = None, *, as_of: Any = None) -> Clues:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
+import string
 import time
 from typing import Any
 
@@ -129,7 +131,7 @@ def shape_clues(raw: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
     for lang, template in spec.evidence.items():
         if template:
             col = "evidence" if lang == "en" else f"evidence_{lang}"
-            df[col] = [_fill(template, row, spec) for row in df.to_dict("records")]
+            df[col] = _fill_all(template, df, spec)
     if "evidence" not in df.columns:
         df["evidence"] = ""
     extra = [c for c in df.columns if c not in CLUE_COLUMNS]
@@ -141,10 +143,33 @@ def _clue_id(model_id: str, key: str) -> str:
     return f"{model_id}-{digest}"
 
 
-def _fill(template: str, row: dict[str, Any], spec: ModelSpec) -> str:
-    values = {k: (v.date() if isinstance(v, pd.Timestamp) else v) for k, v in row.items()}
+def _fill_all(template: str, df: pd.DataFrame, spec: ModelSpec) -> list[str]:
+    """The evidence sentence of every row.
+
+    Only the columns the template names are converted, column by column (dates become
+    ``datetime.date`` so that ``{period_start}`` prints ``2023-05-01``): at province scale a
+    model has tens of thousands of clues, and building a dict of every column per row cost more
+    than the query.
+    """
+    names = {
+        re.split(r"[.\[]", field, maxsplit=1)[0]
+        for _, field, _, _ in string.Formatter().parse(template)
+        if field
+    }
+    cols = [c for c in df.columns if c in names]
+    values = []
+    for c in cols:
+        if pd.api.types.is_datetime64_any_dtype(df[c]):
+            values.append([v.date() if isinstance(v, pd.Timestamp) else v for v in df[c].tolist()])
+        else:
+            values.append(df[c].tolist())
     try:
-        return template.format(**values)
+        if not cols:
+            return [template.format()] * len(df)
+        return [
+            template.format(**dict(zip(cols, row, strict=True)))
+            for row in zip(*values, strict=True)
+        ]
     except (KeyError, ValueError, IndexError) as exc:
         raise SpecError(f"{spec.id}, section evidence: cannot fill the template ({exc}).") from exc
 
