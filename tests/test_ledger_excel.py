@@ -314,3 +314,17 @@ def test_template_rows_have_date_and_amount_formats(tmp_path):
         assert ws.cell(row=row, column=header.index("立案日期") + 1).number_format == "yyyy-mm-dd"
         amount = ws.cell(row=row, column=header.index("挽回国家损失（元）") + 1)
         assert amount.number_format == "#,##0.00"
+
+
+def test_masked_export_scrubs_id_numbers_typed_into_notes(full, tmp_path):
+    """A resident ID number in a note (and so in the audit trail) leaves masked, on every sheet."""
+    raw_id = "340102195001011234"
+    full.update_case("皖霍检民公〔2024〕2号", note=f"当事人身份证 {raw_id} 已核实")
+    masked = cells(full.export_xlsx(tmp_path / "masked.xlsx"))
+    found = [sheet for sheet, rows in masked.items() for row in rows for v in row
+             if raw_id in str(v)]  # fmt: skip
+    assert found == []
+    assert any("340102********1234" in str(v) for row in masked["案件"] for v in row)
+    assert any("340102********1234" in str(v) for row in masked["操作记录"] for v in row)
+    plain = cells(full.export_xlsx(tmp_path / "plain.xlsx", masked=False))
+    assert any(raw_id in str(v) for row in plain["案件"] for v in row)

@@ -35,7 +35,7 @@ from kit.ledger.values import (
     fen_to_yuan,
 )
 from kit.ledger.vocab import VOCABULARIES, label
-from kit.mask import mask_name
+from kit.mask import mask_name, scrub_text
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,12 @@ def write_template(path: str | os.PathLike[str]) -> Path:
 def export_xlsx(
     ledger: Any, path: str | os.PathLike[str], lang: str = "zh", masked: bool = True
 ) -> Path:
-    """Write every ledger table to ``path`` (``lang`` ``zh`` or ``en``); names masked by default."""
+    """Write every ledger table to ``path`` (``lang`` ``zh`` or ``en``).
+
+    Masked by default: people's names, and any resident ID number or USCC written inside a text
+    such as a note or the audit trail's JSON, are masked (``masked=False`` for a file that can
+    be imported back).
+    """
     if lang not in ("zh", "en"):
         raise LedgerError(f"Export language {lang!r}: use zh (Chinese) or en (English).")
     t = {name: ledger.table(name) for name in (*s.RECORD_TABLES, "events")}
@@ -164,11 +169,20 @@ def export_xlsx(
                     "before": _mask_json(r["before"], masked),
                     "after": _mask_json(r["after"], masked)} for r in _rec(t["events"])],
     }  # fmt: skip
+    if masked:  # an ID number or USCC typed into a note must not leave in full
+        data = {
+            code: [{k: _scrub(v) for k, v in rec.items()} for rec in records]
+            for code, records in data.items()
+        }
     wb = Workbook()
     wb.remove(wb.active)
     for sheet in (*SHEETS, EVENTS):
         _sheet(wb, sheet, data[sheet.code], lang)
     return _save(wb, Path(path))
+
+
+def _scrub(value: Any) -> Any:
+    return scrub_text(value) if isinstance(value, str) else value
 
 
 def _rec(frame: Any) -> list[dict[str, Any]]:

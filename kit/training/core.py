@@ -190,7 +190,8 @@ def check(exercise_id: str, answer: Any) -> Feedback:
 
 
 def _sort_key(exercise_id: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in exercise_id.split("."))
+    """Numbers in numeric order, and notebook ids ("03.1") before course ids ("TL.E1.1")."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in exercise_id.split("."))
 
 
 # ---------------------------------------------------------------------------------------------
