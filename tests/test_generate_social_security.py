@@ -146,3 +146,11 @@ def test_ss03_labels_follow_the_rule_over_all_episodes(tables: dict[str, pd.Data
     ss03 = truth[truth["pattern"] == "increase_during_correction"]
     assert set(ss03.loc[ss03["is_case"], "subject_id"]) == expected
     assert set(inside["id_number"]) <= set(ss03["subject_id"])
+
+
+def test_a_small_world_validates(tmp_path: Path) -> None:
+    """Under 100,000 payments the payment ids still have six digits, as the descriptor asks."""
+    report = write("social_security", tmp_path / "small", n_persons=2_000)
+    assert report.rows["pension_payments"] < 100_000
+    ds = load(report.path)  # validates against datapackage.json, raises DataError if not
+    assert ds.tables["pension_payments"]["payment_id"].str.fullmatch(r"P[0-9]{6,}").all()

@@ -37,9 +37,9 @@ def numbered(frame: pd.DataFrame, order: list[str], column: str, prefix: str) ->
     return frame
 
 
-def serials(prefix: str, n: int) -> pd.Series:
-    """``prefix`` followed by 1..n, zero-padded to at least five digits (``P00001``)."""
-    width = max(5, len(str(n)))
+def serials(prefix: str, n: int, min_width: int = 5) -> pd.Series:
+    """``prefix`` followed by 1..n, zero-padded to at least ``min_width`` digits (``U00001``)."""
+    width = max(min_width, len(str(n)))
     head = np.frombuffer(prefix.encode(), dtype=np.uint8)
     size = len(head) + width
     chars = np.empty((n, size), dtype=np.uint8)  # the strings, back to back
@@ -143,7 +143,8 @@ def pension_tables(
     perm = sort_order([pay_date.astype(np.int64), rank[person], type_order, t])
     out["pension_payments"] = pd.DataFrame(
         {
-            "payment_id": serials("P" + pre, len(perm)),
+            # the descriptor asks for six digits or more (^P[0-9]{6,}$), also in a small world
+            "payment_id": serials("P" + pre, len(perm), min_width=6),
             "id_number": text(pa.array(ids, type=pa.string()), person[perm]),
             "scheme": text(pa.array(SCHEMES), pens.scheme[who][perm]),
             "payment_type": text(pa.array(kind.array), perm),
