@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kit.compete.cli import register as compete_commands
 from kit.docs.cli import register as docs_commands
 from kit.engine.base import ENGINES
 from kit.errors import KitError
@@ -108,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     link_commands(sub)
     ml_commands(sub)
     docs_commands(sub)
+    compete_commands(sub)
     return p
 
 
