@@ -16,15 +16,21 @@ export JUPYTER_PREFER_ENV_PATH = 1
 SEED = PYTHONHASHSEED=0
 NB_ENV = $(SEED) MPLBACKEND=module://matplotlib_inline.backend_inline
 NOTEBOOKS = $(shell LC_ALL=C ls -1 notebooks/*.ipynb 2>/dev/null)
+# every notebook under training/ (lessons, exercises, solutions), sorted; checkpoints left out
+TRAINING_NOTEBOOKS = $(shell find training -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' \
+	2>/dev/null | LC_ALL=C sort)
+ALL_NOTEBOOKS = $(NOTEBOOKS) $(TRAINING_NOTEBOOKS)
+# notebooks (or glob patterns) that `make slides` renders; e.g. make slides SLIDES='notebooks/*.ipynb'
+SLIDES ?= training/two_ledgers/lessons/*.ipynb
 LINT_PATHS = kit tests tools benchmarks
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo lab test notebooks bench lint clean
+.PHONY: help install demo lab test notebooks nav time-notebooks slides bench lint clean
 
 help:  ## list the targets
 	@echo "supervision-kit - make targets (each creates $(VENV) first when needed):"
-	@grep -E '^[a-z]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
-		sed -E 's/^([a-z]+):.*## (.*)$$/  make \1\t\2/' | expand -t 18
+	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
+		sed -E 's/^([a-z-]+):.*## (.*)$$/  make \1\t\2/' | expand -t 22
 
 install: $(STAMP)  ## create .venv and install the kit (editable) with the dev extra
 
@@ -52,20 +58,29 @@ test: $(STAMP)  ## ruff, pytest (unit tests; ledger also on a throwaway PostgreS
 	$(BIN)/ruff check $(LINT_PATHS)
 	@bash tools/ensure_browser.sh
 	$(SEED) MPLBACKEND=Agg bash tools/with_postgres.sh $(BIN)/python -m pytest tests -n 2 --dist loadgroup
-ifneq ($(NOTEBOOKS),)
-	$(NB_ENV) $(BIN)/python -m pytest --nbval notebooks \
+ifneq ($(strip $(ALL_NOTEBOOKS)),)
+	$(NB_ENV) $(BIN)/python -m pytest --nbval $(ALL_NOTEBOOKS) \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 else
-	@echo "no notebooks/*.ipynb: nbval skipped"
+	@echo "no notebooks/*.ipynb or training/**/*.ipynb: nbval skipped"
 endif
 
-notebooks: $(STAMP)  ## re-execute every notebook in place (sorted), strip volatile metadata
-	@set -e; for nb in $(NOTEBOOKS); do \
+notebooks: $(STAMP)  ## re-execute notebooks/ and training/ notebooks in place (sorted, each from its folder), strip volatile metadata
+	@set -e; for nb in $(ALL_NOTEBOOKS); do \
 		echo "executing $$nb"; \
 		$(NB_ENV) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 			--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 "$$nb"; \
 	done
-	$(if $(NOTEBOOKS),$(BIN)/python tools/clean_notebooks.py $(NOTEBOOKS),@echo "no notebooks")
+	$(if $(strip $(ALL_NOTEBOOKS)),$(BIN)/python tools/clean_notebooks.py $(ALL_NOTEBOOKS),@echo "no notebooks")
+
+nav: $(STAMP)  ## regenerate previous/next navigation and the CONTENTS.md pages of the notebooks
+	$(BIN)/python tools/notebook_nav.py
+
+time-notebooks: $(STAMP)  ## run every notebook in a fresh kernel; print seconds against the 60 s limit
+	$(BIN)/python tools/time_notebooks.py $(ALL_NOTEBOOKS)
+
+slides: $(STAMP)  ## lesson notebooks as offline reveal.js slides in build/slides/ (SLIDES='...' for others)
+	$(BIN)/python tools/build_slides.py $(SLIDES) --out build/slides
 
 bench: $(STAMP)  ## the model suite at province scale (data generated once into benchmarks/data/)
 	$(BIN)/python benchmarks/run.py --scale province

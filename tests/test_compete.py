@@ -166,7 +166,7 @@ def test_leaky_notebook_is_refused_with_every_reason_and_not_run() -> None:
     assert "runs the shell command 'pip'" in network
     assert "'/home/alice/hidden/social_security'" in path
     assert "110105********002X" in ident and "11010519491231002X" not in ident
-    assert report.notes == ["not run, because of the network problem(s) above."]
+    assert report.notes[-1] == "not run, because of the network problem(s) above."
     assert all(p.fix for p in report.problems)
 
 
@@ -252,6 +252,20 @@ def test_broken_notebook_is_refused_with_cell_and_exception(capsys) -> None:
     assert "data_dir" in problem["fix"]
 
 
+def _running(*commands: str) -> list[str]:
+    """Command lines of live processes that are exactly one of ``commands``."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            line = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z" and any(line.endswith(c) for c in commands):
+            found.append(line)
+    return found
+
+
 @kernel
 def test_slow_notebook_is_stopped_at_the_time_limit() -> None:
     report = check_notebook(HERE / "slow.ipynb", DATA, time_limit=10)
@@ -259,13 +273,17 @@ def test_slow_notebook_is_stopped_at_the_time_limit() -> None:
     assert (problem.check, problem.cell) == ("time_limit", 4)
     assert problem.message == "the run exceeded the time limit of 10 s at cell 4 and was stopped."
     assert report.seconds < 30
+    if sys.platform.startswith("linux"):  # the cell's own-session sleep and python -S are gone
+        assert _running("sleep 317", "time.sleep(318)") == []
 
 
 @kernel
 def test_run_time_network_and_identifier_leaks_are_caught(tmp_path: Path) -> None:
-    executed = tmp_path / "executed.ipynb"
-    report = check_notebook(HERE / "sneaky.ipynb", DATA, time_limit=60, executed_out=executed)
+    executed, kept = tmp_path / "executed.ipynb", tmp_path / "kept_clues.csv"
+    report = check_notebook(HERE / "sneaky.ipynb", DATA, time_limit=60, executed_out=executed,
+                            clues_out=kept)  # fmt: skip
     assert {(p.check, p.cell) for p in report.problems} == {("network", 5), ("identifier", 4)}
+    assert not kept.exists() and report.clue_file is None  # refused: its clue file is not kept
     net, ident = report.by_check("network")[0], report.by_check("identifier")[0]
     assert "connect to 203.0.113.5:80" in net.message and "refused" in net.message
     assert ident.message.startswith("in the run on the given data, the output shows 1 unmasked")
@@ -439,6 +457,10 @@ def test_prepare_keeps_truth_apart_and_never_shows_the_seed(tmp_path: Path, caps
     for folder in ("data", "truth"):
         text = (out / folder / "datapackage.json").read_text(encoding="utf-8")
         assert "kit:seed" not in text and seed not in text
+    mode = lambda p: p.stat().st_mode & 0o777  # noqa: E731
+    assert mode(out / "truth") == 0o700 and mode(seed_file) == 0o600
+    assert {mode(p) for p in (out / "truth").rglob("*")} == {0o400}
+    assert {mode(p) for p in (out / "data").rglob("*") if p.is_file()} == {0o444}
     import kit
 
     ds = kit.datasets.load(out / "data")
@@ -460,3 +482,240 @@ def test_prepare_refuses_public_or_short_seeds_and_used_folders(tmp_path: Path) 
     (tmp_path / "c" / "old.csv").write_text("x", encoding="utf-8")
     with pytest.raises(KitError, match="is not empty"):
         prepare("social_security", seed, tmp_path / "c")
+
+
+# --- review fixes: the organiser's folders, leftovers, leaks ---------------------------------
+
+
+def _organiser(tmp: Path) -> tuple[Path, Path, Path]:
+    """An organiser's folder as `kit compete prepare` leaves it (sample data, locked truth and
+    seed), in a folder every user can enter, so only the permissions protect the answers."""
+    import shutil
+
+    from kit.compete.hidden import lock
+
+    org = tmp / "organiser"
+    (org / "hidden").mkdir(parents=True)
+    for folder in (tmp, org, org / "hidden"):
+        folder.chmod(0o755)
+    shutil.copytree(DATA, org / "hidden" / "data", ignore=shutil.ignore_patterns("truth"))
+    shutil.copytree(DATA / "truth", org / "hidden" / "truth")
+    seed = org / "data.seed"
+    seed.write_text("4242424242424\n", encoding="utf-8")
+    lock(org / "hidden", seed)
+    return org, org / "hidden" / "data", seed
+
+
+@kernel
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_run_does_not_hand_the_notebook_the_organisers_folders(tmp_path: Path) -> None:
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="kit-organiser-", dir="/tmp"))
+    try:
+        org, data, seed = _organiser(tmp)
+        assert (data.parent / "truth").stat().st_mode & 0o777 == 0o700
+        assert (data.parent / "truth" / "truth.csv").stat().st_mode & 0o777 == 0o400
+        assert seed.stat().st_mode & 0o777 == 0o600
+        executed = tmp_path / "executed.ipynb"
+        argv = [sys.executable, "-m", "kit.compete.cli", "check", str(HERE / "probe.ipynb"),
+                "--data", str(data), "--capacity", "20", "--time-limit", "120",
+                "--executed-out", str(executed), "--json"]  # fmt: skip
+        env = {**os.environ, "PWD": str(org), "OLDPWD": str(org), "KIT_ORGANISER": str(org)}
+        done = subprocess.run(argv, cwd=org, env=env, capture_output=True, text=True, timeout=200)
+        assert done.stdout, done.stderr[-3000:]
+        report = json.loads(done.stdout)
+        assert report["executed"], report
+        assert {p["check"] for p in report["problems"]} <= {"path"}, report["problems"]
+        cells = nbformat.read(executed, as_version=4).cells
+        (cell,) = [c for c in cells if c.metadata.get("kit_cell") == 4]
+        probe = json.loads(cell.outputs[0]["text"])
+        for process in ("kernel", "parent"):
+            for part in ("cmdline", "environ", "cwd"):
+                assert str(org) not in probe[process][part], (process, part)
+                assert str(ROOT / "tests") not in probe[process][part], (process, part)
+        # the same user reads the checker's --data in /proc: only another user is kept out
+        assert probe["truth"] and probe["seeds"]
+        assert _running("sleep 311", "sleep 313") == []  # left by a notebook that passed
+    finally:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_run_as_keeps_another_user_out_of_the_truth_and_seed(tmp_path: Path) -> None:
+    import tempfile
+
+    from kit.compete.execute import _user
+
+    tmp = Path(tempfile.mkdtemp(prefix="kit-organiser-", dir="/tmp"))
+    try:
+        _org, data, seed = _organiser(tmp)
+        nobody = {"user": "nobody", "group": "nogroup", "extra_groups": []}
+        for locked in (data.parent / "truth" / "truth.csv", seed):
+            read = subprocess.run(["cat", str(locked)], capture_output=True, **nobody)
+            assert read.returncode != 0 and b"Permission denied" in read.stderr
+        read = subprocess.run(
+            ["cat", str(data / "datapackage.json")], capture_output=True, **nobody
+        )
+        assert read.returncode == 0
+        try:
+            uid, _gid = _user("nobody")
+        except KitError as exc:  # this machine's Python is not usable by nobody (under /root)
+            assert "cannot run this Python" in str(exc)
+            return
+        assert uid != 0
+        report = check_notebook(HERE / "good.ipynb", data, time_limit=120, run_as="nobody")
+        assert report.passed, str(report)
+    finally:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_run_errors_quoting_the_data_are_masked_in_the_report(monkeypatch, tmp_path) -> None:
+    from kit.compete import check as check_module
+    from kit.compete.execute import Execution
+
+    def failing(nb, data_dir, work, **_kwargs):
+        return Execution("error", 1.0, 4, "ValueError", "unexpected subject 11010519491231002X",
+                         workdir=Path(work))  # fmt: skip
+
+    monkeypatch.setattr(check_module, "execute", failing)
+    report = check_notebook(HERE / "good.ipynb", DATA, time_limit=10)
+    (problem,) = report.problems
+    assert problem.check == "execution"
+    assert "110105********002X" in problem.message
+    assert "11010519491231002X" not in str(report) + json.dumps(report.to_dict())
+
+
+def test_stored_colour_tracebacks_file_urls_proc_paths_and_svg_are_caught() -> None:
+    report = check_notebook(HERE / "stored.ipynb", run=False)
+    found = {(p.check, p.cell): p.message for p in report.problems}
+    assert set(found) == {("path", 4), ("path", 5), ("path", 6), ("identifier", 7)}
+    assert "'/home/alice/project/helper.py'" in found["path", 4]
+    assert "'file:///home/alice/data.csv'" in found["path", 5]
+    assert "'/proc/self/environ'" in found["path", 6]
+    assert "110105********002X" in found["identifier", 7]
+
+
+@pytest.mark.parametrize(
+    ("source", "flagged"),
+    [
+        ("import _socket", True),
+        ('ns = "http://www.w3.org/2000/svg"', False),
+        ('url = "http://www.example.org/a.csv"', True),
+    ],
+)
+def test_network_scan_knows_low_level_sockets_and_xml_namespaces(
+    source: str, flagged: bool
+) -> None:
+    from kit.compete.guard import scan_notebook
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    assert bool(scan_notebook(nb)) is flagged
+
+
+def test_each_section_needs_a_heading_of_its_own() -> None:
+    from kit.compete.sections import check_sections
+
+    one = "## Background, legal basis, data, rules, evaluation and promotion"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(one)])
+    (problem,) = check_sections(nb)
+    assert problem.message.startswith("5 of 6 required sections are missing")
+    six = "\n".join(
+        f"## {w}" for w in ("背景", "法律依据", "Data", "规则", "Evaluation on the data", "推广")
+    )
+    assert (
+        check_sections(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(six)])) == []
+    )
+
+
+# --- review fixes: scoring -------------------------------------------------------------------
+
+DATED = ["2023-03-01"] * 3 + ["2024-05-01"] * 5  # S01-S03 public, S04-S08 private
+
+
+def _dated_truth(tmp_path: Path) -> Path:
+    truth = pd.read_csv(HERE / "example_truth.csv", dtype=str, keep_default_na=False)
+    truth["death_date"] = DATED
+    path = tmp_path / "truth.csv"
+    truth.to_csv(path, index=False)
+    return path
+
+
+def test_time_split_from_a_truth_file_and_the_command_line(tmp_path: Path, capsys) -> None:
+    truth = _dated_truth(tmp_path)
+    rules = ScoreRules(capacity=4, split=TimeSplit("death_date", "2024-01-01"))
+    result = score_clues(HERE / "example_clues.csv", truth, rules)
+    assert (result.public.cases, result.private.cases) == (3, 3)
+    assert result.public.capacity == 2
+    code, out = _cli(capsys, "score", str(HERE / "example_clues.csv"), "--truth", str(truth),
+                     "--capacity", "4", "--time-split", "death_date:2024-01-01", "--json")  # fmt: skip
+    assert code == 0 and json.loads(out)["public"] == result.public.to_dict()
+    with pytest.raises(KitError, match="needs the column 'deathdate' in the truth table"):
+        score_clues(HERE / "example_clues.csv", truth, ScoreRules(
+            capacity=4, split=TimeSplit("deathdate", "2024-01-01")))  # fmt: skip
+
+
+def test_dates_in_the_clue_file_change_no_split_and_no_score(tmp_path: Path) -> None:
+    truth = _dated_truth(tmp_path)
+    clues = read_clues(HERE / "example_clues.csv")
+    rules = ScoreRules(capacity=4, split=TimeSplit("death_date", "2024-01-01"))
+    scores = []
+    for day in ("2020-01-01", "2030-01-01"):  # every clue, S09 (no truth row) too
+        path = tmp_path / f"clues_{day}.csv"
+        clues.assign(death_date=day).to_csv(path, index=False)
+        result = score_clues(path, truth, rules)
+        scores.append((result.to_dict(), result.detail["split"].tolist()))
+    assert scores[0] == scores[1]
+    detail = score_clues(HERE / "example_clues.csv", truth, rules).detail.set_index("subject_id")
+    s09 = pd.DataFrame({"pattern": ["pension_after_death"], "subject_id": ["S09"]})
+    assert detail.loc["S09", "split"] == HashSplit(seed=0).assign(s09)[0]  # its seeded hash
+
+
+def test_a_row_with_an_extra_field_is_refused_not_shifted(tmp_path: Path) -> None:
+    path = tmp_path / "clues.csv"
+    path.write_text("subject_id,pattern,amount_involved\nS01,SS01,1,2\nS02,SS01,3\n", "utf-8")
+    with pytest.raises(DataError) as err:
+        read_clues(path)
+    assert "clues.csv row 1 (line 2): has 4 fields but the header names 3 columns" in str(err.value)
+    assert "quote values that contain commas" in str(err.value)
+
+
+def test_unknown_pattern_and_unmatched_clues_are_explained(tmp_path: Path, capsys) -> None:
+    args = [str(HERE / "example_clues.csv"), "--truth", str(HERE / "example_truth.csv")]
+    code = main(["score", *args, "--capacity", "5", "--pattern", "pension_after_deth"])
+    assert code == 1 and "name one of its patterns: pension_after_death" in capsys.readouterr().err
+    with pytest.raises(KitError, match=r"'pension_after_deth' are not in the truth table.*"
+                       r"name one of its patterns: pension_after_death"):  # fmt: skip
+        score_clues(args[0], args[2], ScoreRules(capacity=5, patterns=("pension_after_deth",)))
+    lower = tmp_path / "lower.csv"
+    lower.write_text("subject_id,pattern,amount_involved\ns02,SS01,1\nS04,SS01,1\n", "utf-8")
+    code, out = _cli(capsys, "score", str(lower), *args[1:], "--capacity", "5", "--split-seed", "1")
+    assert code == 0 and "1 match no truth row" in out
+    assert "1 of them have lowercase letters or spaces" in out
+    assert score_clues(HERE / "example_clues.csv", args[2], EXAMPLE).unmatched == 1  # S09
+
+
+def test_scoring_without_a_split_seed_warns_it_is_for_practice(capsys) -> None:
+    args = [str(HERE / "example_clues.csv"), "--truth", str(HERE / "example_truth.csv")]
+    assert main(["score", *args, "--capacity", "5"]) == 0
+    assert "split seed 0 is used: fine for practice" in capsys.readouterr().err
+    assert main(["score", *args, "--capacity", "5", "--split-seed", "213"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_leaderboard_output_inside_the_folder_impossible_dates_and_modes(
+    submissions: Path,
+) -> None:
+    out = submissions / "board"
+    leaderboard(submissions, HERE / "example_truth.csv", EXAMPLE, cap=2, out=out)
+    board = leaderboard(submissions, HERE / "example_truth.csv", EXAMPLE, cap=2, out=out)
+    assert "board" not in set(board.teams["team"])  # its own output is not a team
+    assert {p.stat().st_mode & 0o777 for p in board.written} == {0o644}
+    (submissions / "alpha" / "2024-02-30T10-00-00_clues.csv").write_text(PUBLIC_PERFECT, "utf-8")
+    with pytest.raises(DataError, match=r"alpha/2024-02-30T10-00-00_clues.csv: the time in the "
+                       r"name \(2024-02-30T10-00-00\) is not a real date"):  # fmt: skip
+        leaderboard(submissions, HERE / "example_truth.csv", EXAMPLE)

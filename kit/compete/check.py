@@ -11,7 +11,11 @@ In order, every problem collected into one :class:`~kit.compete.problems.CheckRe
    parameters cell;
 5. the outputs of that run, scanned again for identifiers (and names of the data's people) and
    paths;
-6. the clue file the run wrote, read and checked (:mod:`kit.compete.clue_file`).
+6. the clue file the run wrote, read and checked (:mod:`kit.compete.clue_file`); it is copied
+   to ``clues_out`` only when the notebook passed every check.
+
+Every message of the report is masked (:func:`kit.mask.scrub_text`, and the data's names), since
+error messages of the run may quote the data.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import Any
 from kit._files import replacing
 from kit.compete.clue_file import read_clues
 from kit.compete.execute import execute
-from kit.compete.guard import scan_notebook
+from kit.compete.guard import mask_names, scan_notebook
 from kit.compete.problems import CheckProblem, CheckReport
 from kit.compete.sections import check_parameters, check_sections
 from kit.errors import DataError, KitError
@@ -48,6 +52,7 @@ def check_notebook(
     executed_out: str | os.PathLike[str] | None = None,
     kernel: str = "python3",
     link_data: bool = False,
+    run_as: str | None = None,
 ) -> CheckReport:
     """Check a competition notebook; the report lists every reason to refuse it.
 
@@ -65,14 +70,18 @@ def check_notebook(
     run : bool
         Execute the notebook (otherwise only the static checks).
     clues_out : path-like, optional
-        Keep the collected clue file here (written only when it is valid).
+        Keep the collected clue file here (written only when the notebook passed every check).
     executed_out : path-like, optional
         Keep the executed notebook here (organisers only: its outputs come from the data).
     kernel : str
         Jupyter kernel name.
     link_data : bool
-        Link the data into the run instead of copying it (province-scale data; make the data
-        read-only first, since the notebook could write through the links).
+        Link the data into the run instead of copying it (province-scale data). Unsafe for
+        notebooks you do not trust: the links name the organiser's folders, and the notebook
+        could write through them unless the data is read-only.
+    run_as : str, optional
+        Run the notebook as this unprivileged user (e.g. ``nobody``; the checker must be root),
+        so files only the organiser can read (truth, seed) stay unreadable to it.
 
     Returns
     -------
@@ -93,19 +102,47 @@ def check_notebook(
             )
         )
         return report
-    names = data_names(data_dir) if data_dir is not None else frozenset()
+    names: frozenset[str] = frozenset()
+    if data_dir is not None:
+        names, note = _names_and_note(data_dir)
+        report.notes += [note] if note else []
+    try:
+        _check(nb, report, names, data_dir, capacity, time_limit, run, clues_out, executed_out,
+               kernel, link_data, run_as)  # fmt: skip
+    finally:
+        _mask_report(report, names)
+    return report
+
+
+def _check(
+    nb: Any,
+    report: CheckReport,
+    names: frozenset[str],
+    data_dir: str | os.PathLike[str] | None,
+    capacity: int,
+    time_limit: float,
+    run: bool,
+    clues_out: str | os.PathLike[str] | None,
+    executed_out: str | os.PathLike[str] | None,
+    kernel: str,
+    link_data: bool,
+    run_as: str | None,
+) -> None:
+    import nbformat
+
     report.problems += check_sections(nb) + check_parameters(nb)
     report.problems += scan_notebook(nb, outputs="stored", names=names)
     if not run:
         report.notes.append("not run: static checks only.")
-        return report
+        _order(report)
+        return
     if data_dir is None:
         raise KitError("Give the data to run the notebook on (--data DIR), or check statically.")
     blocking = sorted({p.check for p in report.problems if p.check in _BLOCKING})
     if blocking:
         report.notes.append(f"not run, because of the {' and '.join(blocking)} problem(s) above.")
         _order(report)
-        return report
+        return
     for number, cell in enumerate(nb.cells, start=1):
         cell.metadata["kit_cell"] = number
     with tempfile.TemporaryDirectory(prefix="kit-compete-") as work:
@@ -117,6 +154,7 @@ def check_notebook(
             time_limit=time_limit,
             kernel=kernel,
             link_data=link_data,
+            run_as=run_as,
         )
         report.executed, report.seconds = True, result.seconds
         report.problems += _run_problems(result, time_limit)
@@ -127,16 +165,58 @@ def check_notebook(
                 with replacing(executed_out) as tmp:
                     nbformat.write(result.notebook, tmp)
         if result.status == "ok":
-            _collect(result.clue_path, report, clues_out)
+            _collect(result.clue_path, report)
+        if clues_out is not None and report.passed:  # after every check: a refused file is not kept
+            with replacing(clues_out) as tmp:
+                shutil.copyfile(result.clue_path, tmp)
+            report.clue_file = str(clues_out)
     _order(report)
-    return report
 
 
-def data_names(data_dir: str | os.PathLike[str]) -> frozenset[str]:
-    """Full names held by the dataset (columns its descriptor masks as ``name``).
+def _names_and_note(data_dir: str | os.PathLike[str]) -> tuple[frozenset[str], str]:
+    """The data's names for the identifier check, and a note on what that check leaves out."""
+    every = _all_names(data_dir)
+    if every is None:
+        return frozenset(), (
+            f"the data holds more than {MAX_NAMES:,} distinct names, so outputs were not "
+            "searched for names (ID numbers and USCCs were)."
+        )
+    names = frozenset(n for n in every if len(n) >= 3)
+    short = len(every) - len(names)
+    if not short:
+        return names, ""
+    return names, (
+        f"{short:,} name(s) of the data have one or two characters; outputs are not searched "
+        "for those (they match ordinary words), only for longer names, ID numbers and USCCs."
+    )
 
-    Empty when the folder has no descriptor or more than :data:`MAX_NAMES` names.
+
+def _mask_report(report: CheckReport, names: frozenset[str]) -> None:
+    """Mask ID numbers, USCCs and the data's names in every message, fix and note."""
+    from kit.mask import scrub_text
+
+    def clean(text: str) -> str:
+        return mask_names(scrub_text(text), names)
+
+    report.problems = [
+        CheckProblem(p.check, clean(p.message), clean(p.fix), p.cell) for p in report.problems
+    ]
+    report.notes = [clean(n) for n in report.notes]
+
+
+def data_names(data_dir: str | os.PathLike[str]) -> frozenset[str] | None:
+    """Full names (three characters or more) held by the dataset (columns its descriptor masks
+    as ``name``).
+
+    Empty when the folder has no descriptor; ``None`` when it holds more than
+    :data:`MAX_NAMES` distinct names (the name search is then switched off, and the report says
+    so). Names of one or two characters are left out: they match too much ordinary text.
     """
+    every = _all_names(data_dir)
+    return None if every is None else frozenset(n for n in every if len(n) >= 3)
+
+
+def _all_names(data_dir: str | os.PathLike[str]) -> set[str] | None:
     import json
 
     import pandas as pd
@@ -159,8 +239,8 @@ def data_names(data_dir: str | os.PathLike[str]) -> frozenset[str]:
             for col in cols:
                 names.update(frame[col].dropna().astype(str))
             if len(names) > MAX_NAMES:
-                return frozenset()
-    return frozenset(n for n in names if len(n) >= 3)
+                return None
+    return {n for n in names if n}
 
 
 def _run_problems(result: Any, time_limit: float) -> list[CheckProblem]:
@@ -219,8 +299,8 @@ def _run_problems(result: Any, time_limit: float) -> list[CheckProblem]:
     return problems
 
 
-def _collect(path: Path, report: CheckReport, keep: str | os.PathLike[str] | None) -> None:
-    """Read the clue file the run wrote; record its problems or its size (and keep a copy)."""
+def _collect(path: Path, report: CheckReport) -> None:
+    """Read the clue file the run wrote; record its problems or its size."""
     if not path.is_file():
         report.problems.append(
             CheckProblem(
@@ -242,10 +322,6 @@ def _collect(path: Path, report: CheckReport, keep: str | os.PathLike[str] | Non
     report.patterns = {
         str(k): int(v) for k, v in clues["pattern"].value_counts().sort_index().items()
     }
-    if keep is not None:
-        with replacing(keep) as tmp:
-            shutil.copyfile(path, tmp)
-        report.clue_file = str(keep)
 
 
 def _where(problem: Any) -> str:

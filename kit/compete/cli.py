@@ -33,7 +33,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     c.add_argument("--static-only", action="store_true", help="do not run the notebook")
     c.add_argument(
         "--link-data", action="store_true",
-        help="link the data instead of copying it (large data; make it read-only first)",
+        help="link the data instead of copying it (large data; unsafe for untrusted notebooks: "
+        "the links name your folders)",
+    )  # fmt: skip
+    c.add_argument(
+        "--run-as", metavar="USER",
+        help="run the notebook as this unprivileged user, e.g. nobody (the checker must be root)",
     )  # fmt: skip
     c.add_argument("--clues-out", help="keep the collected clue file here")
     c.add_argument("--executed-out", help="keep the executed notebook here (organisers only)")
@@ -86,13 +91,14 @@ def rules_from(args: argparse.Namespace) -> Any:
     from kit.compete.score import ScoreRules
     from kit.compete.split import HashSplit, TimeSplit
 
+    seed = _split_seed(args)
     if args.time_split:
         column, sep, cutoff = args.time_split.partition(":")
         if not sep or not column:
             raise KitError(f"--time-split {args.time_split!r}: write COLUMN:YYYY-MM-DD.")
-        split: Any = TimeSplit(column, cutoff)
+        split: Any = TimeSplit(column, cutoff, seed=seed, public_share=args.public_share)
     else:
-        split = HashSplit(seed=_split_seed(args), public_share=args.public_share)
+        split = HashSplit(seed=seed, public_share=args.public_share)
     return ScoreRules(args.capacity, args.weight, split, tuple(args.pattern))
 
 
@@ -105,6 +111,12 @@ def _split_seed(args: argparse.Namespace) -> int:
                 f"The split seed file {path.name!r} is missing or does not hold one whole number."
             )
         return int(text)
+    if args.split_seed is None:
+        print(
+            "warning: no --split-seed-file, so split seed 0 is used: fine for practice, not for "
+            "a competition (anyone can compute the split). Fix: --split-seed-file FILE.",
+            file=sys.stderr,
+        )
     return int(args.split_seed or 0)
 
 
@@ -123,6 +135,7 @@ def check_command(args: argparse.Namespace) -> int:
         clues_out=args.clues_out,
         executed_out=args.executed_out,
         link_data=args.link_data,
+        run_as=args.run_as,
     )
     _print(report.to_dict() if args.json else str(report), args.json)
     return 0 if report.passed else 1
@@ -150,10 +163,29 @@ def score_command(args: argparse.Namespace) -> int:
     ]
     lines.append(
         f"{data['clues']:,} clue row(s); {result.duplicates} repeat(s) dropped; "
-        f"{data['rules']['split']}; weight {args.weight:g}"
+        f"{result.unmatched} match no truth row; {data['rules']['split']}; weight {args.weight:g}"
     )
+    if result.unmatched:
+        lines.append(_untidy_hint(result))
     _print("\n".join(lines), False)
     return 0
+
+
+def _untidy_hint(result: Any) -> str:
+    """A hint on clues that match no truth row (ids written differently from the truth's?)."""
+    detail = result.detail
+    ids = detail.loc[~detail["in_truth"] & detail["in_competition"], "subject_id"].astype(str)
+    untidy = sum(1 for s in ids if s != s.strip() or s != s.upper() or " " in s)
+    text = (
+        "note: clues matching no truth row count as misses; write subject ids exactly as the "
+        "truth table does"
+    )
+    if untidy:
+        text += (
+            f" ({untidy} of them have lowercase letters or spaces, e.g. a lowercase x at the end "
+            "of a resident ID number: write it in capitals, without spaces)"
+        )
+    return text + "."
 
 
 def leaderboard_command(args: argparse.Namespace) -> int:

@@ -112,7 +112,8 @@ def read_truth(path: str | os.PathLike[str]) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``pattern, subject_id, is_case (bool), amount_improper (float), reason``; one row per
+        ``pattern, subject_id, is_case (bool), amount_improper (float), reason``, then the
+        file's other columns as text (a time split's date column ...); one row per
         (pattern, subject_id), the first when the file repeats one.
 
     Raises
@@ -153,17 +154,25 @@ def read_truth(path: str | os.PathLike[str]) -> pd.DataFrame:
             "reason": frame.get("reason", ""),
         }
     )
+    extra = [c for c in frame.columns if c not in out.columns]
+    out = pd.concat([out, frame[extra]], axis=1)
     return out.drop_duplicates(["pattern", "subject_id"]).reset_index(drop=True)
 
 
 def _read_csv(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:
-    """The file as text cells (missing cells ``""``), after checking it exists and has the columns."""
+    """The file as text cells (missing cells ``""``), after checking it exists, that no row has
+    more fields than the header (pandas would silently shift the columns), and the columns."""
     if not path.is_file():
         raise DataError(
             [Problem(path.name, None, None, "the file does not exist.", f"give {what}.")]
         )
+    ragged = _extra_fields(path)
+    if ragged:
+        raise DataError(ragged)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False
+        )
     except (ValueError, UnicodeDecodeError) as exc:  # ParserError is a ValueError
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(
@@ -195,6 +204,35 @@ def _read_csv(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:
     for col in frame.columns:
         frame[col] = frame[col].str.strip()
     return frame
+
+
+def _extra_fields(path: Path) -> list[Problem]:
+    """A problem for each row with more fields than the header (at most 20 are listed)."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle)
+            header = next(rows, [])
+            problems = []
+            for row, fields in enumerate(rows, 1):
+                if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
+                    problems.append(
+                        Problem(
+                            path.name,
+                            row,
+                            None,
+                            f"has {len(fields)} fields but the header names {len(header)} "
+                            "columns, so the values cannot be matched to columns.",
+                            "quote values that contain commas, or remove the extra commas "
+                            "(write the file with frame.to_csv(path, index=False)).",
+                        )
+                    )
+                    if len(problems) >= 20:
+                        break
+    except (UnicodeDecodeError, csv.Error):
+        return []  # reported by pandas below
+    return problems
 
 
 def _numbers(

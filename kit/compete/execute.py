@@ -4,23 +4,38 @@ The run happens in a working folder the caller owns (a temporary one in
 :func:`kit.compete.check_notebook`):
 
 - ``run/`` is the notebook's working directory. ``run/data`` holds a copy of the organiser's data
-  (every entry of the data folder except ``truth/``), so the answers never reach the notebook and
-  the notebook cannot change the original.
-  Papermill injects ``data_dir="data"``, ``clues_path="clues.csv"`` and ``capacity``, all
-  relative, so no absolute path enters the notebook.
+  (every entry of the data folder except ``truth/``), so the notebook cannot change the
+  original. Papermill injects ``data_dir="data"``, ``clues_path="clues.csv"`` and ``capacity``,
+  all relative.
+- The organiser's paths are not handed to the run: papermill runs in a child process
+  (``python -m kit.compete.execute``) whose only argument is the ``spec.json`` inside the working
+  folder, whose working directory is ``run/`` and whose environment is a short list of
+  variables (``PATH``, locale ...) with ``HOME``, ``TMPDIR`` and Jupyter's folders inside the
+  working folder. This keeps honest notebooks from stumbling on the organiser's folders; it does
+  **not** stop a notebook that looks for them on purpose (the checker's own command line, in
+  ``/proc``, is readable by every process of the machine). ``run_as`` (root only) runs the child
+  and the kernel as an unprivileged user, so files only the organiser can read (``kit compete
+  prepare`` makes ``truth/`` 0700/0400 and the seed file 0600) stay unreadable; the real
+  answer is a container or virtual machine holding only the data (``competition/README.md``).
 - ``guard/sitecustomize.py`` (:data:`kit.compete.guard.GUARD_SOURCE`) is first on the kernel's
   ``PYTHONPATH``: connections off the machine fail and are logged to ``guard.log``.
 - ``KIT_DATASETS`` points at an empty folder, so ``kit.datasets.load("social_security")`` fails
   with the kit's own message: a competition notebook reads ``data_dir`` only.
 
-Papermill runs in a child process (``python -m kit.compete.execute``). Every Python process
-of the run records its pid, so at the time limit the kernel, the runner and anything they started
-are stopped, and the cell that was running is read from the notebook papermill saves at each
-cell's start. Cell numbers are those of the submitted notebook (``metadata.kit_cell``).
+The child runs in a session (process group) of its own. After every run, at the time limit or
+not, the group and every process descending from the child are killed, repeatedly until none is
+left. On Linux the checker is a "child subreaper" during the run, so processes whose parent
+exits (a ``sleep`` left by a cell, a ``start_new_session`` child, a double fork) are re-parented
+to it and still found by walking ``/proc``. Processes started outside that tree (through a
+service such as ``systemd-run``, ``at`` or ``cron``) escape, and where there is no ``/proc``
+(macOS, Windows) only the process group is stopped. The cell that was running at the time limit
+is read from the notebook papermill saves at each cell's start. Cell numbers are those of the
+submitted notebook (``metadata.kit_cell``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -84,8 +99,10 @@ def stage_data(data_dir: str | os.PathLike[str], target: Path, *, link: bool = F
     """Make ``target`` a copy of ``data_dir`` without its ``truth/`` folder; returns ``target``.
 
     A copy, so that a notebook writing into ``data_dir`` cannot change the organiser's data.
-    ``link=True`` links the entries instead (for data too large to copy; make it read-only
-    first), falling back to a copy where the system has no symbolic links.
+    ``link=True`` links the entries instead (for data too large to copy), falling back to a copy
+    where the system has no symbolic links. Unsafe for notebooks you do not trust: a link names
+    the organiser's folder, and the notebook can write through it unless the files are
+    read-only.
     """
     source = Path(data_dir)
     if not (source / "datapackage.json").is_file():
@@ -120,6 +137,7 @@ def execute(
     time_limit: float = 300,
     kernel: str = KERNEL,
     link_data: bool = False,
+    run_as: str | None = None,
 ) -> Execution:
     """Run a notebook on ``data_dir`` with papermill inside ``workdir`` (an empty folder).
 
@@ -138,7 +156,11 @@ def execute(
     kernel : str
         Jupyter kernel name.
     link_data : bool
-        Link the data into the run instead of copying it (see :func:`stage_data`).
+        Link the data into the run instead of copying it (see :func:`stage_data`). Unsafe for
+        untrusted notebooks: the links name the organiser's folders.
+    run_as : str, optional
+        Run papermill and the kernel as this user (e.g. ``nobody``); the checker must run as
+        root. The working folder is given to that user.
 
     Returns
     -------
@@ -153,11 +175,13 @@ def execute(
             "kit compete check runs notebooks with papermill, which is not installed. "
             "Fix: pip install 'papermill>=2.6'."
         ) from None
+    user = _user(run_as) if run_as else None
     work = Path(workdir)
     run = work / "run"
     stage_data(data_dir, run / DATA_NAME, link=link_data)
     guard = write_guard(work / "guard")
-    (work / "no_datasets").mkdir()
+    for folder in ("no_datasets", "home", "tmp"):
+        (work / folder).mkdir()
     nbformat.write(nb, work / "input.ipynb")
     spec = {
         "input": str(work / "input.ipynb"),
@@ -169,31 +193,40 @@ def execute(
         "cell_timeout": int(time_limit) + 30,  # the total limit below stops the run first
     }
     (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(guard), os.environ.get("PYTHONPATH")])),
-        "KIT_COMPETE_GUARD_LOG": str(work / "guard.log"),
-        "KIT_COMPETE_PIDFILE": str(work / "pids"),
-        "KIT_DATASETS": str(work / "no_datasets"),
-        "PYTHONHASHSEED": "0",
-        "MPLBACKEND": "Agg",
-        "JUPYTER_PREFER_ENV_PATH": "1",
-    }
+    env = _environment(work, guard)
+    owner: dict[str, Any] = {}
+    prefix: list[str] = []
+    if user is not None:
+        _give(work, user[0], user[1])
+        setpriv = shutil.which("setpriv")
+        if setpriv:  # util-linux: switch user, group and clear the groups, then exec
+            prefix = [setpriv, f"--reuid={user[0]}", f"--regid={user[1]}", "--clear-groups"]
+        else:
+            owner = {"user": user[0], "group": user[1], "extra_groups": []}
+    before = set(_proc_table()[0].get(os.getpid(), []))
+    reaper = _subreaper(True)
     started = time.monotonic()
-    with open(work / "runner.err", "wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "kit.compete.execute", str(work / "spec.json")],
-            cwd=run,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        )
-        try:
-            proc.wait(timeout=time_limit)
-            timed_out = False
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _stop(proc, work / "pids")
+    try:
+        with open(work / "runner.err", "wb") as err:
+            proc = subprocess.Popen(
+                [*prefix, sys.executable, "-m", "kit.compete.execute", str(work / "spec.json")],
+                cwd=run,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                start_new_session=True,
+                **owner,
+            )
+            try:
+                proc.wait(timeout=time_limit)
+                timed_out = False
+            except subprocess.TimeoutExpired:
+                timed_out = True
+            stop_tree(proc, before)
+    finally:
+        if reaper is not None:
+            _subreaper(reaper)
     seconds = time.monotonic() - started
     executed = _read_notebook(work / "executed.ipynb")
     network = _network_events(_lines(work / "guard.log"), executed)
@@ -214,17 +247,162 @@ def execute(
     )
 
 
-def _stop(proc: subprocess.Popen[bytes], pidfile: Path) -> None:
-    """Stop the runner, the kernel and every Python process of the run."""
-    kill = getattr(signal, "SIGKILL", signal.SIGTERM)
-    for line in _lines(pidfile):
+#: Environment variables handed on to the run (nothing else of the checker's environment is).
+KEPT_ENV = (
+    "PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "TZ",
+    "VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONPATH", "SYSTEMROOT", "SYSTEMDRIVE", "COMSPEC",
+    "PATHEXT", "WINDIR", "PROGRAMDATA", "APPDATA", "LOCALAPPDATA",
+)  # fmt: skip
+
+
+def _environment(work: Path, guard: Path) -> dict[str, str]:
+    """The run's environment: a few kept variables, the rest inside the working folder."""
+    env = {k: os.environ[k] for k in KEPT_ENV if k in os.environ}
+    home = str(work / "home")
+    env.update(
+        {
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(guard), env.get("PYTHONPATH")])),
+            "KIT_COMPETE_GUARD_LOG": str(work / "guard.log"),
+            "KIT_DATASETS": str(work / "no_datasets"),
+            "HOME": home,
+            "USERPROFILE": home,
+            "TMPDIR": str(work / "tmp"),
+            "JUPYTER_RUNTIME_DIR": str(work / "home" / "runtime"),
+            "JUPYTER_DATA_DIR": str(work / "home" / "jupyter"),
+            "IPYTHONDIR": str(work / "home" / "ipython"),
+            "MPLCONFIGDIR": str(work / "home" / "matplotlib"),
+            "PYTHONHASHSEED": "0",
+            "MPLBACKEND": "Agg",
+            "JUPYTER_PREFER_ENV_PATH": "1",
+        }
+    )
+    return env
+
+
+def _user(name: str) -> tuple[int, int]:
+    """``(uid, gid)`` of ``name``; the checker must be root to switch to it."""
+    try:
+        import pwd
+    except ImportError:  # pragma: no cover - Windows
+        raise KitError("--run-as works on Linux and macOS only.") from None
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        raise KitError(
+            f"--run-as {name!r}: no such user. Fix: name an unprivileged user, e.g. nobody."
+        ) from None
+    if os.geteuid() != 0:
+        raise KitError(
+            f"--run-as {name!r} needs the checker to run as root (it switches the run to that "
+            "user). Fix: run kit compete check as root, or run it in a container."
+        )
+    if entry.pw_uid == 0:
+        raise KitError("--run-as root protects nothing. Fix: name an unprivileged user (nobody).")
+    ids = {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+    try:  # the kernel is started by that user: it must be able to run this Python
+        subprocess.run([sys.executable, "-c", "pass"], check=True, cwd="/", **ids)  # type: ignore[call-overload]
+    except (OSError, subprocess.CalledProcessError):
+        raise KitError(
+            f"--run-as {name!r}: that user cannot run this Python ({sys.executable}), e.g. "
+            "because it lies under a folder only its owner can enter (/root). Fix: install the "
+            "kit where every user can read it, or run submissions in a container instead."
+        ) from None
+    return entry.pw_uid, entry.pw_gid
+
+
+def _give(folder: Path, uid: int, gid: int) -> None:
+    """Make ``folder`` and everything in it (not following links) belong to uid:gid."""
+    os.chown(folder, uid, gid)
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            os.chown(os.path.join(root, name), uid, gid, follow_symlinks=False)
+
+
+def _subreaper(on: bool) -> bool | None:
+    """Linux: make this process adopt orphaned descendants; returns the previous setting
+    (``None`` where that is not possible)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        previous = ctypes.c_int(0)
+        if libc.prctl(37, ctypes.byref(previous), 0, 0, 0) != 0:  # PR_GET_CHILD_SUBREAPER
+            return None
+        if libc.prctl(36, int(on), 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
+            return None
+        return bool(previous.value)
+    except (OSError, AttributeError):  # pragma: no cover - no libc
+        return None
+
+
+def _proc_table() -> tuple[dict[int, list[int]], dict[int, str]]:
+    """``(children by parent pid, state by pid)`` of every process in ``/proc`` (empty without)."""
+    children: dict[int, list[int]] = {}
+    states: dict[int, str] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return children, states
+    for name in entries:
+        if not name.isdigit():
+            continue
         try:
-            pid = int(line)
-            if pid != os.getpid():
+            with open(f"/proc/{name}/stat", encoding="utf-8", errors="replace") as handle:
+                stat = handle.read()
+        except OSError:  # gone meanwhile
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if len(fields) < 2:
+            continue
+        pid = int(name)
+        states[pid] = fields[0]
+        children.setdefault(int(fields[1]), []).append(pid)
+    return children, states
+
+
+def _descendants(roots: set[int], children: dict[int, list[int]]) -> set[int]:
+    found: set[int] = set()
+    todo = list(roots)
+    while todo:
+        pid = todo.pop()
+        if pid not in found:
+            found.add(pid)
+            todo += children.get(pid, [])
+    return found
+
+
+def stop_tree(
+    proc: subprocess.Popen[bytes], before: set[int] | frozenset[int] = frozenset()
+) -> None:
+    """Kill the child, its process group and every process descending from it, until none is left.
+
+    Descendants are found by walking ``/proc`` from the child and from the orphans this process
+    adopted during the run (children that are not in ``before``); pid files written by the
+    notebook are not trusted. Zombies adopted here are reaped.
+    """
+    kill = getattr(signal, "SIGKILL", signal.SIGTERM)
+    me = os.getpid()
+    for _round in range(100):
+        with contextlib.suppress(OSError, AttributeError):  # empty group, or no groups (Windows)
+            os.killpg(proc.pid, kill)
+        children, states = _proc_table()
+        adopted = {p for p in children.get(me, []) if p not in before and p != proc.pid}
+        tree = _descendants({proc.pid} | adopted, children) - {me}
+        alive = {p for p in tree if states.get(p, "Z") not in ("Z", "X")}
+        for pid in adopted:
+            if states.get(pid) in ("Z", "X"):
+                with contextlib.suppress(OSError):
+                    os.waitpid(pid, os.WNOHANG)
+        if not alive:
+            break
+        for pid in alive:
+            with contextlib.suppress(OSError):  # gone meanwhile
                 os.kill(pid, kill)
-        except (ValueError, OSError):  # already gone
-            pass
-    proc.kill()
+        time.sleep(0.05)
+    if proc.poll() is None:
+        proc.kill()
     proc.wait()
 
 

@@ -30,7 +30,7 @@ from kit.mask import mask_name
 
 #: Python modules that talk to the network.
 NETWORK_MODULES = (
-    "socket", "ssl", "requests", "urllib", "urllib3", "http", "httpx", "aiohttp", "ftplib",
+    "socket", "_socket", "ssl", "requests", "urllib", "urllib3", "http", "httpx", "aiohttp", "ftplib",
     "smtplib", "telnetlib", "poplib", "imaplib", "paramiko", "websocket", "websockets", "pycurl",
     "xmlrpc", "asyncssh", "pysftp", "boto3", "botocore",
 )  # fmt: skip
@@ -53,9 +53,14 @@ _SHELL = re.compile(
 )
 _SHELL_CELL = re.compile(r"^\s*%%(bash|sh|script|system|sx)\b")
 _URL = re.compile(r"""['"](?:https?|ftp|s3|gs|hdfs)://[^'"\s]*""")
+#: Names, not places: XML namespaces (an SVG's xmlns) are URLs that nothing downloads.
+_NAMESPACE_URL = re.compile(r"""['"]https?://(?:www\.)?(?:w3\.org|purl\.org)/""")
+#: Terminal colour codes (IPython tracebacks are full of them).
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_FILE_URL = re.compile(r"file://[^\s'\"<>]+")
 _POSIX_PATH = re.compile(
     r"(?<![\w.~/\\-])/(?:home|Users|root|tmp|mnt|media|Volumes|data|work|var|opt|srv|private"
-    r"|etc|usr|scratch|nfs)(?![\w.-])(?:/[^\s'\"<>,;:)\]]*)?"
+    r"|etc|usr|scratch|nfs|proc|dev/shm)(?![\w.-])(?:/[^\s'\"<>,;:)\]]*)?"
 )
 _WINDOWS_PATH = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]:[\\/][^\s'\"<>,;)\]]*")
 _HOME_PATH = re.compile(r"(?<![\w/.])~[/\\][^\s'\"<>,;)\]]*")
@@ -98,8 +103,8 @@ def scan_notebook(
             network += _network(cell.source, number)
             paths += _paths(_code_only(cell.source), number, "code")
         texts = list(_output_texts(cell, include_errors=outputs == "stored"))
-        paths += _paths("\n".join(texts), number, "output")
-        every = "\n".join(_output_texts(cell, include_errors=True))
+        paths += _paths(ANSI.sub("", "\n".join(texts)), number, "output")
+        every = ANSI.sub("", "\n".join(_output_texts(cell, include_errors=True)))
         ids += _identifiers(every, number, wanted)
     return network + paths + ids
 
@@ -131,7 +136,9 @@ def _network(source: str, cell: int) -> list[CheckProblem]:
     shell = _SHELL_CELL.match(source)
     if shell:
         found.append(f"is a %%{shell[1]} cell (shell commands can reach the network)")
-    found += [f"names the URL {m[0][1:60]}" for m in _URL.finditer(code)]
+    found += [
+        f"names the URL {m[0][1:60]}" for m in _URL.finditer(code) if not _NAMESPACE_URL.match(m[0])
+    ]
     if not found:
         return []
     return [
@@ -146,7 +153,9 @@ def _network(source: str, cell: int) -> list[CheckProblem]:
 
 
 def _paths(text: str, cell: int, where: str) -> list[CheckProblem]:
-    found = [m[0] for rx in (_POSIX_PATH, _WINDOWS_PATH, _HOME_PATH) for m in rx.finditer(text)]
+    text = ANSI.sub("", text)
+    rxs = (_FILE_URL, _POSIX_PATH, _WINDOWS_PATH, _HOME_PATH)
+    found = [m[0] for rx in rxs for m in rx.finditer(text)]
     if not found:
         return []
     shown = ", ".join(repr(p[:60]) for p in list(dict.fromkeys(found))[:3])
@@ -210,8 +219,37 @@ def name_hits(text: str, names: frozenset[str]) -> list[tuple[str, str]]:
     return hits
 
 
+def mask_names(text: str, names: frozenset[str]) -> str:
+    """``text`` with every full name of ``names`` masked (see :func:`name_hits`).
+
+    Examples
+    --------
+    >>> mask_names("死者张小明的养老金", frozenset({"张小明"}))
+    '死者张*明的养老金'
+    """
+    if not names or not text:
+        return text
+    lengths = sorted({len(n) for n in names}, reverse=True)
+
+    def one_run(match: re.Match[str]) -> str:
+        word, out, start = match[0], [], 0
+        while start < len(word):
+            for size in lengths:
+                piece = word[start : start + size]
+                if len(piece) == size and piece in names:
+                    out.append(mask_name(piece))
+                    start += size
+                    break
+            else:
+                out.append(word[start])
+                start += 1
+        return "".join(out)
+
+    return _CJK_RUN.sub(one_run, text)
+
+
 def _output_texts(cell: Any, *, include_errors: bool) -> Iterator[str]:
-    """Text of a code cell's outputs (images skipped)."""
+    """Text of a code cell's outputs (bitmap images skipped; SVG is text and is scanned)."""
     for out in cell.get("outputs", []):
         kind = out.get("output_type")
         if kind == "stream":
@@ -219,7 +257,7 @@ def _output_texts(cell: Any, *, include_errors: bool) -> Iterator[str]:
                 yield _join(out.get("text", ""))
         elif kind in ("execute_result", "display_data"):
             for mime, value in out.get("data", {}).items():
-                if mime.startswith("text/") or mime.endswith("json"):
+                if mime.startswith("text/") or mime.endswith(("json", "+xml")):
                     yield _join(value) if not isinstance(value, dict) else str(value)
         elif kind == "error" and include_errors:
             yield "\n".join(
@@ -236,8 +274,7 @@ GUARD_SOURCE = '''\
 """Network guard of `kit compete check` (generated; do not edit).
 
 Non-loopback socket connections and name lookups raise NetworkAccessRefused and are logged, with
-the time, to $KIT_COMPETE_GUARD_LOG; each Python process started records its pid in $KIT_COMPETE_PIDFILE so
-that the checker can stop them all at the time limit.
+the time, to $KIT_COMPETE_GUARD_LOG.
 """
 import ipaddress as _ipaddress
 import os as _os
@@ -245,10 +282,6 @@ import socket as _socket
 import time as _time
 
 _LOG = _os.environ.get("KIT_COMPETE_GUARD_LOG")
-_PIDS = _os.environ.get("KIT_COMPETE_PIDFILE")
-if _PIDS:
-    with open(_PIDS, "a", encoding="utf-8") as _f:
-        _f.write(f"{_os.getpid()}\\n")
 
 
 class NetworkAccessRefused(PermissionError):

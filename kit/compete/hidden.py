@@ -10,8 +10,10 @@
       truth/          truth.csv, linkage.csv and their descriptor: the organiser's only
 
 The seed is read from a file and never printed, logged or written: the descriptors lose their
-``kit:seed``, and :class:`Prepared` does not hold it. The files are made read-only. Anyone with the seed can regenerate the
-truth, so it must be long and random (``new_seed=True`` writes one with :mod:`secrets`); the seeds
+``kit:seed``, and :class:`Prepared` does not hold it. The data files are made read-only (0444);
+``truth/`` is readable by its owner only (folder 0700, files 0400) and so is the seed file
+(0600), so a notebook run as another user (``kit compete check --run-as nobody``) cannot read
+them. Anyone with the seed can regenerate the truth, so it must be long and random (``new_seed=True`` writes one with :mod:`secrets`); the seeds
 of the committed samples and short seeds are refused.
 """
 
@@ -182,17 +184,38 @@ def prepare(
     _validate(out)
     for folder in (out / DATA, out / TRUTH):
         _forget_seed(folder / "datapackage.json")
-        for path in folder.rglob("*"):  # read-only: a notebook cannot change what it is run on
-            if path.is_file():
-                path.chmod(0o444)
+    lock(out, seed_file)
     (out / ".gitignore").write_text("# hidden competition data: never commit\n*\n", "utf-8")
     text = _README.format(out=out.name, field=field, persons=report.n_persons)
     (out / "README.md").write_text(text, encoding="utf-8")
     return Prepared(field, out, report.n_persons, dict(report.rows), report.seconds)
 
 
+def lock(out: str | os.PathLike[str], seed_file: str | os.PathLike[str] | None = None) -> None:
+    """Permissions of a hidden-data folder: data read-only for all, truth and seed owner-only.
+
+    ``out/data`` files 0444 (a notebook cannot change what it is run on), ``out/truth`` 0700
+    with files 0400, the seed file 0600. On Windows only the read-only flag is set.
+    """
+    out = Path(out)
+    for path in (out / DATA).rglob("*"):
+        if path.is_file():
+            path.chmod(0o444)
+    truth = out / TRUTH
+    for path in truth.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o400)
+    if truth.is_dir():
+        truth.chmod(0o700)
+    if seed_file is not None and Path(seed_file).is_file():
+        Path(seed_file).chmod(0o600)
+
+
 def _validate(out: Path) -> None:
-    """Load the data as a notebook will; on any problem remove everything and say why."""
+    """Load the data as a notebook will; on any problem remove everything and say why.
+
+    A safety net: every generator's world of any size should pass (small social-security worlds
+    used to fail the payment-id pattern; since payment ids keep six digits they do not).
+    """
     from kit.datasets import load
     from kit.errors import DataError
 
@@ -203,8 +226,8 @@ def _validate(out: Path) -> None:
         shutil.rmtree(out / TRUTH, ignore_errors=True)
         raise KitError(
             f"The generated data does not pass validation, so nothing was kept "
-            f"({len(exc.problems)} problem(s); first: {exc.problems[0]}). Fix: generate a "
-            "larger world (--persons 10000 or more), or report the generator problem."
+            f"({len(exc.problems)} problem(s); first: {exc.problems[0]}). Fix: report the "
+            "generator problem; a world of another size (--persons) may avoid it meanwhile."
         ) from None
 
 

@@ -94,8 +94,13 @@ class Leaderboard:
         }
 
 
-def find_submissions(folder: str | os.PathLike[str]) -> pd.DataFrame:
+def find_submissions(
+    folder: str | os.PathLike[str], *, skip: str | os.PathLike[str] | None = None
+) -> pd.DataFrame:
     """``team, submitted_at, file`` of every submission in ``folder`` (see the module docstring).
+
+    ``skip`` is a folder left out of the scan (the leaderboard's own output folder when it is
+    inside the submissions folder).
 
     Raises
     ------
@@ -110,8 +115,11 @@ def find_submissions(folder: str | os.PathLike[str]) -> pd.DataFrame:
     if (folder / MANIFEST).is_file():
         return _from_manifest(folder)
     rows, problems = [], []
+    skipped = Path(skip).resolve() if skip is not None else None
     for team_dir in sorted(
-        p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+        p
+        for p in folder.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and p.resolve() != skipped
     ):
         for path in sorted(team_dir.glob("*.csv")):
             stamp = _STAMP.match(path.name)
@@ -127,10 +135,23 @@ def find_submissions(folder: str | os.PathLike[str]) -> pd.DataFrame:
                 )
                 continue
             y, mo, d, h, mi, s = (int(g or 0) for g in stamp.groups())
+            try:
+                when = pd.Timestamp(y, mo, d, h, mi, s)
+            except ValueError:
+                problems.append(
+                    Problem(
+                        f"{team_dir.name}/{path.name}",
+                        None,
+                        None,
+                        f"the time in the name ({stamp[0]}) is not a real date and time.",
+                        "name it like 2024-06-01T14-30-00_clues.csv, with the real time.",
+                    )
+                )
+                continue
             rows.append(
                 {
                     "team": team_dir.name,
-                    "submitted_at": pd.Timestamp(y, mo, d, h, mi, s),
+                    "submitted_at": when,
                     "file": f"{team_dir.name}/{path.name}",
                 }
             )
@@ -166,7 +187,8 @@ def leaderboard(
     final : bool
         Compute private scores and rank by them; otherwise only the public board.
     out : path-like, optional
-        Folder to write the CSV and HTML files into; nothing is written when ``None``.
+        Folder to write the CSV and HTML files into; nothing is written when ``None``. When it
+        is a folder inside ``folder``, it is not scanned for submissions.
 
     Returns
     -------
@@ -177,7 +199,9 @@ def leaderboard(
     rules = rules or ScoreRules()
     folder = Path(folder)
     table = truth if isinstance(truth, pd.DataFrame) else read_truth(truth)
-    subs = find_submissions(folder).sort_values(["team", "submitted_at", "file"], kind="mergesort")
+    subs = find_submissions(folder, skip=out).sort_values(
+        ["team", "submitted_at", "file"], kind="mergesort"
+    )
     subs = subs.reset_index(drop=True)
     subs["number"] = subs.groupby("team").cumcount() + 1
     rows = []
@@ -335,6 +359,7 @@ def _plain(value: Any) -> Any:
 
 
 def _write(board: Leaderboard, out: Path) -> list[Path]:
+    """The three files, each readable by everyone (0644: they are meant to be published)."""
     out.mkdir(parents=True, exist_ok=True)
     teams, subs = _display(board.teams), _display(board.submissions)
     paths = [
@@ -344,6 +369,8 @@ def _write(board: Leaderboard, out: Path) -> list[Path]:
         ),
         write_text_atomic(out / "leaderboard.html", _html(board, teams, subs)),
     ]
+    for path in paths:
+        path.chmod(0o644)
     return paths
 
 

@@ -17,7 +17,9 @@ split's review capacity (审查能力, see :func:`kit.compete.split.apportion`):
 - **Unused capacity counts as misses**: the denominator is k even when a split has fewer clues,
   so a short list of sure cases cannot beat a list that fills the reviewers' day.
 - Traps (legitimate look-alikes), clues matching no truth row and clues of patterns outside the
-  competition are all simply not cases.
+  competition are all simply not cases. A clue takes the split of the truth row it matches; one
+  matching none is placed by the seeded hash of its (pattern, subject_id); no other column of
+  the clue file decides a split.
 
 A worked example with hand-computed numbers is in ``docs/competition.md`` (and in
 ``tests/test_compete.py``).
@@ -125,10 +127,14 @@ class ScoreResult:
         Rows dropped as repeats of an earlier (pattern, subject_id) in review order.
     outside : int
         Clues whose pattern is not one of the competition's.
+    unmatched : int
+        Clues of the competition's patterns that match no truth row (after dropping repeats):
+        not cases, or subject ids written differently from the truth table's.
     rules : ScoreRules
     detail : DataFrame
         The clues in review order after dropping repeats, with ``split``, ``is_case``,
-        ``amount_improper``, ``rank_in_split`` and ``reviewed`` (within the split's first k).
+        ``amount_improper``, ``in_truth`` (matches a truth row), ``in_competition`` (one of the
+        competition's patterns), ``rank_in_split`` and ``reviewed`` (within the split's first k).
     """
 
     public: SplitScore
@@ -137,6 +143,7 @@ class ScoreResult:
     clues: int
     duplicates: int
     outside: int
+    unmatched: int
     rules: ScoreRules
     detail: pd.DataFrame = field(repr=False)
 
@@ -149,6 +156,7 @@ class ScoreResult:
             "clues": self.clues,
             "duplicates": self.duplicates,
             "outside_patterns": self.outside,
+            "unmatched": self.unmatched,
             "rules": self.rules.to_dict(),
         }
 
@@ -180,6 +188,13 @@ def score_clues(
     rules = rules or ScoreRules()
     frame = clues if isinstance(clues, pd.DataFrame) else read_clues(clues)
     table = truth if isinstance(truth, pd.DataFrame) else read_truth(truth)
+    unknown = [p for p in rules.patterns if p not in set(table["pattern"])]
+    if unknown:
+        have = ", ".join(sorted(set(map(str, table["pattern"])))) or "none"
+        raise KitError(
+            f"The pattern(s) {', '.join(map(repr, unknown))} are not in the truth table. "
+            f"Fix: name one of its patterns: {have}."
+        )
     patterns = set(rules.patterns) or set(table["pattern"])
     table = table[table["pattern"].isin(patterns)].copy()
     table["split"] = rules.split.assign(table)
@@ -190,8 +205,12 @@ def score_clues(
     extra = [c for c in ("is_case", "amount_improper", "split") if c in table]
     kept = kept.drop(columns=[c for c in extra if c in kept.columns])
     kept = kept.merge(table[keys + extra], on=keys, how="left", validate="many_to_one")
-    own = rules.split.assign(kept)  # clues matching no truth row fall by their own key or date
-    kept["split"] = kept["split"].where(kept["split"].notna(), own)
+    matched = kept["split"].notna()
+    # a clue matching no truth row is placed by the seeded hash of its key, never by its columns
+    own = rules.split.place(kept[keys])
+    kept["split"] = kept["split"].where(matched, own)
+    kept["in_truth"] = matched
+    kept["in_competition"] = kept["pattern"].isin(patterns)
     kept["is_case"] = kept["is_case"].fillna(False).astype(bool)
     kept["amount_improper"] = kept["amount_improper"].fillna(0.0).astype(float)
 
@@ -212,6 +231,7 @@ def score_clues(
         clues=len(frame),
         duplicates=len(ordered) - len(kept),
         outside=int((~kept["pattern"].isin(patterns)).sum()),
+        unmatched=int((~kept["in_truth"] & kept["in_competition"]).sum()),
         rules=rules,
         detail=kept,
     )

@@ -2,9 +2,10 @@
 
 A competition notebook tells judges the story of its model in six sections, each a markdown
 heading of level two or deeper (``## 1. Background and need (背景与需求)``); the notebook's title
-(``# ...``) does not count. A heading may be written in English or Chinese: it counts for every
-section whose words it contains (:data:`SECTIONS`), so the check is lenient; the judges read the
-sections themselves.
+(``# ...``) does not count. A heading may be written in English or Chinese and names a section
+by its words (:data:`SECTIONS`); each section needs a heading of its own (one heading naming two
+sections, "Evaluation on the data", counts for one of them only), otherwise the check is
+lenient: the judges read the sections themselves.
 
 The cell tagged ``parameters`` (Papermill's convention) sets the three values the organiser
 replaces when running the notebook on hidden data: ``data_dir``, ``clues_path`` and ``capacity``.
@@ -70,9 +71,29 @@ def sections_of(heading: str) -> set[str]:
     return found
 
 
+def _matched(candidates: list[set[str]]) -> set[str]:
+    """Sections given a heading each, one heading per section (a maximum bipartite matching)."""
+    owner: dict[str, int] = {}
+
+    def place(heading: int, seen: set[str]) -> bool:
+        for key in sorted(candidates[heading]):
+            if key in seen:
+                continue
+            seen.add(key)
+            if key not in owner or place(owner[key], seen):
+                owner[key] = heading
+                return True
+        return False
+
+    for heading in range(len(candidates)):
+        place(heading, set())
+    return set(owner)
+
+
 def check_sections(nb: Any) -> list[CheckProblem]:
-    """One problem listing the required sections that have no heading (none when all do)."""
-    present = set().union(*(sections_of(text) for _cell, text in headings(nb)))
+    """One problem listing the required sections that have no heading of their own (none when
+    all do)."""
+    present = _matched([sections_of(text) for _cell, text in headings(nb)])
     missing = [key for key in SECTIONS if key not in present]
     if not missing:
         return []
@@ -82,8 +103,8 @@ def check_sections(nb: Any) -> list[CheckProblem]:
         CheckProblem(
             "sections",
             f"{len(missing)} of {len(SECTIONS)} required sections are missing: {names}.",
-            f"add a markdown heading of level two for each, e.g. '{example}' "
-            "(English or Chinese; see competition/starting_kit.ipynb).",
+            f"add a markdown heading of level two for each, one heading per section, e.g. "
+            f"'{example}' (English or Chinese; see competition/starting_kit.ipynb).",
         )
     ]
 

@@ -7,10 +7,14 @@ not pay. Every truth row and every clue falls in exactly one split:
 - :class:`HashSplit` (default): public when ``sha256("seed|pattern|subject_id")`` read as a
   number in [0, 1) is below the public share. Deterministic, independent of row order, and
   unknowable without the organiser's split seed (which is not the data seed).
-- :class:`TimeSplit`: public when a date column is before a cutoff (earlier cases public, later
-  ones private, like a model used on next year's data). The truth table must carry the column; a
-  clue takes its truth row's date, and a clue matching no truth row its own (private when it has
-  none).
+- :class:`TimeSplit`: a truth row is public when its date column is before a cutoff (earlier
+  cases public, later ones private, like a model used on next year's data). The truth table
+  must carry the column.
+
+A clue takes the split of the truth row it matches on (pattern, subject_id). A clue matching no
+truth row is placed by the seeded hash of its (pattern, subject_id) (:meth:`HashSplit.place`,
+:meth:`TimeSplit.place`). Nothing else in the clue file is read for the split: a team cannot move
+its clues between the boards, and the board a clue lands on tells nothing about private truth.
 
 The review capacity k is shared between the splits in proportion to their truth rows (cases and
 traps): ``k_public = floor(k * public_rows / all_rows + 0.5)``, at least 1, and
@@ -74,6 +78,10 @@ class HashSplit:
         flags = pd.Series(values, index=frame.index, dtype=float) < self.public_share
         return flags.map({True: PUBLIC, False: PRIVATE}).astype(object)
 
+    def place(self, frame: pd.DataFrame) -> pd.Series:
+        """The split of clues that match no truth row: the same seeded hash."""
+        return self.assign(frame)
+
     def describe(self) -> str:
         """One line for reports (the seed is not shown)."""
         return f"hash split, public share {self.public_share:.0%} (seed kept by the organiser)"
@@ -81,10 +89,22 @@ class HashSplit:
 
 @dataclass(frozen=True)
 class TimeSplit:
-    """Public when ``column`` is before ``cutoff`` (YYYY-MM-DD); rows without a date are private."""
+    """A truth row is public when ``column`` is before ``cutoff`` (YYYY-MM-DD); rows without a
+    date are private.
+
+    Parameters
+    ----------
+    column, cutoff : str
+        The truth table's date column and the first private day.
+    seed, public_share
+        Place clues that match no truth row, as :class:`HashSplit` would (never by a column of
+        the clue file).
+    """
 
     column: str
     cutoff: str
+    seed: int = 0
+    public_share: float = 0.3
 
     def __post_init__(self) -> None:
         try:
@@ -95,12 +115,27 @@ class TimeSplit:
             ) from None
 
     def assign(self, frame: pd.DataFrame) -> pd.Series:
-        """``"public"`` or ``"private"`` for each row (from ``column``)."""
+        """``"public"`` or ``"private"`` for each truth row (from ``column``).
+
+        Raises
+        ------
+        KitError
+            When the table has no such column.
+        """
         if self.column not in frame.columns:
-            return pd.Series(PRIVATE, index=frame.index, dtype=object)
+            have = ", ".join(map(str, frame.columns))
+            raise KitError(
+                f"The time split needs the column {self.column!r} in the truth table, which has "
+                f"only: {have}. Fix: add the date column to truth.csv, or use the hash split "
+                "(drop --time-split)."
+            )
         dates = pd.to_datetime(frame[self.column], errors="coerce")
         flags = dates < pd.Timestamp(self.cutoff)
         return flags.map({True: PUBLIC, False: PRIVATE}).astype(object)
+
+    def place(self, frame: pd.DataFrame) -> pd.Series:
+        """The split of clues that match no truth row: the seeded hash of (pattern, subject_id)."""
+        return HashSplit(self.seed, self.public_share).assign(frame)
 
     def describe(self) -> str:
         """One line for reports."""

@@ -332,4 +332,6 @@ def _fmt(value: Any) -> str:
     value = float(value)
     if value.is_integer():
         return f"{int(value):,}"
+    if abs(value) >= 100:  # money and other large figures: two decimals (131,457.28)
+        return f"{value:,.2f}"
     return f"{value:,.4g}"

@@ -233,13 +233,15 @@ def _write_chunks(
     fmt: str,
     progress: bool,
 ) -> dict[str, int]:
-    from tqdm.auto import tqdm
-
     targets = {r["name"]: (tmp, r) for r in meta["resources"]}
     targets |= {r["name"]: (tmp / TRUTH_DIR, r) for r in truth_meta["resources"]}
     writers: dict[str, _TableWriter] = {}
-    bar = tqdm(chunks, total=total, desc=f"{gen.FIELD}", unit="chunk", disable=not progress)
-    for chunk in bar:
+    bar = None
+    if progress:  # tqdm only when asked: in a notebook tqdm.auto warns when ipywidgets is missing
+        from tqdm.auto import tqdm
+
+        bar = tqdm(chunks, total=total, desc=f"{gen.FIELD}", unit="chunk")
+    for chunk in bar if bar is not None else chunks:
         for name, frame in chunk.items():
             if name not in targets:
                 raise KitError(f"Generator {gen.FIELD} made table {name!r} with no descriptor.")
@@ -247,7 +249,8 @@ def _write_chunks(
                 base, resource = targets[name]
                 writers[name] = _TableWriter(base, resource, fmt)
             writers[name].append(frame)
-        bar.set_postfix(rows=f"{sum(w.rows for w in writers.values()):,}")
+        if bar is not None:
+            bar.set_postfix(rows=f"{sum(w.rows for w in writers.values()):,}")
         chunk = frame = None  # free this chunk's tables before the next chunk is generated
     for name, (base, resource) in targets.items():
         if name not in writers:  # a table no chunk produced still gets its header

@@ -14,7 +14,10 @@ def _datasets() -> int:
 register(
     Exercise(
         id="00.1",
-        question="How many sample datasets does the kit offer?",
+        question=(
+            "How many sample datasets does the kit offer? (Count them with "
+            "`kit.datasets.list_datasets()`.)"
+        ),
         question_zh="工具包提供几个样例数据集？",
         check=number(
             _datasets,
@@ -33,8 +36,10 @@ register(
         id="00.2",
         question=(
             "A colleague asks you to paste five rows of the persons table into a chat. "
-            "Which call do you use? (a) ds.tables['persons'].head()  "
-            "(b) ds.preview('persons', n=5)  (c) ds.preview('persons', n=5, masked=False)"
+            "Which call do you use?\n\n"
+            "- (a) `ds.tables['persons'].head()`\n"
+            "- (b) `ds.preview('persons', n=5)`\n"
+            "- (c) `ds.preview('persons', n=5, masked=False)`"
         ),
         question_zh="同事请你把 persons 表的五行发到聊天群里，你用哪一个调用？",
         check=choice(
