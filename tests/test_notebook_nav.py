@@ -143,3 +143,58 @@ def test_training_series_links_across_folders(tmp_path):
     page = (tmp_path / "training" / "two_ledgers" / "CONTENTS.md").read_text(encoding="utf-8")
     assert "## Lessons (课程)" in page and "## Exercises (练习)" in page
     assert "(lessons/L1_intro.ipynb)" in page and "(exercises/E1_first.ipynb)" in page
+
+
+def _course(tmp_path: Path) -> tuple[Path, Path]:
+    lessons = tmp_path / "training" / "two_ledgers" / "lessons"
+    exercises = tmp_path / "training" / "two_ledgers" / "exercises"
+    lessons.mkdir(parents=True)
+    exercises.mkdir()
+    for num, name in [("L1", "Intro"), ("L2", "Models")]:
+        _notebook(lessons / f"{num}_{name.lower()}.ipynb", num, name, "课")
+    _notebook(exercises / "E1_first.ipynb", "E1", "First", "练习")
+    return lessons, exercises
+
+
+def test_course_order_file_decides_links_and_contents(tmp_path):
+    lessons, exercises = _course(tmp_path)
+    order = tmp_path / "training" / "two_ledgers" / "course_order.txt"
+    order.write_text(
+        "# exercise E1 right after lesson L1\n"
+        "lessons/L1_intro.ipynb\nexercises/E1_first.ipynb  # practises L1\n\n"
+        "lessons/L2_models.ipynb\n",
+        encoding="utf-8",
+    )
+    assert notebook_nav.main(["--root", str(tmp_path)]) == 0
+    assert _nav(exercises / "E1_first.ipynb")[0][1] == (
+        "← [L1 · Intro](../lessons/L1_intro.ipynb) | [Contents](../CONTENTS.md) | "
+        "[L2 · Models](../lessons/L2_models.ipynb) →"
+    )
+    assert _nav(lessons / "L1_intro.ipynb")[0][1].endswith("(../exercises/E1_first.ipynb) →")
+    page = (tmp_path / "training" / "two_ledgers" / "CONTENTS.md").read_text(encoding="utf-8")
+    rows = [ln for ln in page.splitlines() if ln.startswith("| [")]
+    assert [r.split("](")[1].split(")")[0] for r in rows] == [
+        "lessons/L1_intro.ipynb",
+        "exercises/E1_first.ipynb",
+        "lessons/L2_models.ipynb",
+    ]
+
+
+def test_course_order_file_must_list_every_notebook_once(tmp_path):
+    _course(tmp_path)
+    order = tmp_path / "training" / "two_ledgers" / "course_order.txt"
+    order.write_text(
+        "lessons/L1_intro.ipynb\nlessons/L1_intro.ipynb\nexercises/E9_none.ipynb\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SystemExit, match=r"E9_none.ipynb, which does not exist") as err:
+        notebook_nav.main(["--root", str(tmp_path), "--check"])
+    assert "does not list training/two_ledgers/lessons/L2_models.ipynb" in str(err.value)
+    assert "L1_intro.ipynb more than once" in str(err.value)
+
+
+def test_repository_course_follows_the_plan():
+    series = next(s for s in notebook_nav.SERIES if s.order)
+    [(_, paths)] = series.notebooks(ROOT)
+    codes = [p.name.split("_")[0] for p in paths]
+    assert codes == ["01", "02", "E1", "03", "04", "E2", "05", "E3"]

@@ -131,3 +131,30 @@ def test_no_notebooks_is_a_clear_error(tmp_path, capsys):
     code = build_slides.main([str(tmp_path / "nothing" / "*.ipynb"), "--out", str(tmp_path)])
     assert code == 1
     assert "no notebooks match" in capsys.readouterr().err
+
+
+def test_external_resources_finds_css_urls_without_npm():
+    css = (
+        "@font-face { font-family: Lato; src: url(https://fonts.example/lato.woff2) "
+        "format('woff2'), url('//fonts.example/lato.woff') format('woff'); }\n"
+        '.slide { background: url("http://img.example/bg.png") no-repeat; }\n'
+        ".local { background: url(fonts/local.woff2); } .data { background: url(data:image/png;"
+        "base64,AAAA); }"
+    )
+    assert build_slides.external_resources(css) == [
+        "https://fonts.example/lato.woff2",
+        "//fonts.example/lato.woff",
+        "http://img.example/bg.png",
+    ]
+    page = (
+        '<div style="background-image: url(&quot;https://img.example/a.png&quot;)"></div>'
+        "<div style='background: url(//img.example/b.png)'></div>"
+        "<style>h1 { background: URL( https://img.example/c.png ) }</style>"
+        '<div style="background: url(_static/ok.png)"></div>'
+        '<a href="https://example.org/url(x)">a link, not a resource</a>'
+    )
+    assert build_slides.external_resources(page) == [
+        "https://img.example/a.png",
+        "//img.example/b.png",
+        "https://img.example/c.png",
+    ]

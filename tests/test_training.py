@@ -73,3 +73,15 @@ def test_every_exercise_asked_is_defined_and_every_defined_one_is_asked():
     defined = {e.id for e in EXERCISES}
     assert not set(asked) - defined, f"asked but not defined: {sorted(set(asked) - defined)}"
     assert not defined - set(asked), f"defined but asked nowhere: {sorted(defined - set(asked))}"
+
+
+def test_numbers_from_numpy_and_the_ledger_are_accepted_and_nan_is_explained():
+    from decimal import Decimal
+
+    import numpy as np
+
+    assert training.check("00.1", np.int64(3)).ok
+    assert training.check("00.1", Decimal(3)).ok  # the ledger's own yuan are Decimals
+    nan = training.check("00.1", float("nan"))
+    assert not nan.ok and "NaN (not a number)" in nan.message
+    assert "should be a number" in training.check("00.1", True).message

@@ -8,7 +8,10 @@ unstyled page. This script:
    (``npm pack``) into ``build/vendor/npm/`` and checks each tarball's SHA-256 against the value
    pinned below (on a machine without the registry, copy the three ``.tgz`` files there);
 2. copies the files the slides need into ``<out>/_static/`` (reveal.js ``dist/`` CSS and script,
-   the chosen theme and its fonts, the speaker-notes plugin, require.js, jQuery, their licences);
+   the chosen theme and its fonts, the speaker-notes plugin, require.js, jQuery, and the
+   licences: reveal.js's and jQuery's licence files; require.js's npm package has no licence
+   file, its MIT licence notice is the header of ``require.js`` itself, copied with it, beside
+   the package's README);
 3. renders each notebook with the SlidesExporter, every URL pointing into ``_static/`` by a
    relative path, through a template that leaves out MathJax, mermaid and widget scripts
    (formulas are not typeset offline; see ``docs/slides.md``);
@@ -92,6 +95,8 @@ EXTERNAL = re.compile(
     r"""(?:<(?:script|img|iframe)\b[^>]*\bsrc|<link\b[^>]*\bhref)\s*=\s*["']"""
     r"""((?:https?:)?//[^"']+)"""  # a script, style sheet, image or frame from the network
     r"""|@import\s+(?:url\()?\s*["']?((?:https?:)?//[^"')\s]+)"""  # CSS @import
+    # CSS url(...) of a font, image or cursor, in a style sheet, a <style> or a style="..."
+    r"""|\burl\(\s*(?:["']|&quot;|&#0?39;)?\s*((?:https?:)?//[^"')\s&]+)"""
     r"""|["']((?:https?:)?//[^"'\s]+\.(?:m?js|css)(?:\?[^"'\s]*)?)["']""",  # a module, require()
     re.I,
 )
@@ -115,9 +120,10 @@ def external_resources(text: str) -> list[str]:
     """URLs that a page (or a style sheet) would fetch from the network.
 
     Scripts, style sheets, images and frames with an ``http(s)://`` or ``//`` source, CSS
-    ``@import`` of such a URL, and any quoted such URL of a ``.js``, ``.mjs`` or ``.css`` file
-    (ES module imports, require.js dependencies). Ordinary links (``<a href=...>``) to web pages
-    are not resources and are not reported.
+    ``@import`` of such a URL, CSS ``url(...)`` of such a URL (fonts, background images) in a
+    style sheet, a ``<style>`` element or a ``style="..."`` attribute, and any quoted such URL of
+    a ``.js``, ``.mjs`` or ``.css`` file (ES module imports, require.js dependencies). Ordinary
+    links (``<a href=...>``) to web pages are not resources and are not reported.
 
     Examples
     --------
@@ -125,6 +131,8 @@ def external_resources(text: str) -> list[str]:
     ['https://unpkg.com/x.js']
     >>> external_resources('<link rel="stylesheet" href="_static/reveal.js/dist/reveal.css">')
     []
+    >>> external_resources("@font-face { src: url('//fonts.example/a.woff2') format('woff2') }")
+    ['//fonts.example/a.woff2']
     """
     return [next(g for g in m.groups() if g) for m in EXTERNAL.finditer(text)]
 

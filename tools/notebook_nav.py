@@ -1,7 +1,8 @@
 """Generate previous/next navigation and the contents pages of the notebook series.
 
-Navigation and contents are generated, never edited by hand (``STYLE.md``). Everything is read
-from the first cell of each notebook, which the series keeps in one shape::
+Navigation and contents are generated, never edited by hand (a rule of the project's shared
+design style guide, which is kept outside this repository). Everything is read from the first
+cell of each notebook, which the series keeps in one shape::
 
     # 10 · Scaling up: Parquet and Spark (扩展到更大规模)
 
@@ -22,9 +23,17 @@ What this tool writes:
   [10 · Scaling up](10_scale_up.ipynb) →``; link texts are the title up to its first ``:`` or
   `` (``. Markdown cells carry no outputs, so nbval ignores them.
 - **Contents pages.** ``notebooks/CONTENTS.md`` for ``notebooks/*.ipynb`` and
-  ``training/two_ledgers/CONTENTS.md`` for ``training/two_ledgers/lessons/*.ipynb`` followed by
-  ``training/two_ledgers/exercises/*.ipynb`` (only when some exist): each notebook's title,
-  purpose, "You will learn" bullets and run time.
+  ``training/two_ledgers/CONTENTS.md`` for the course's lessons and exercise sheets: each
+  notebook's title, purpose, "You will learn" bullets and run time.
+
+**Order.** A series is read in the order of its file names, group after group (lessons, then
+exercises), unless it names a *course order* file that exists: then that file decides. The two
+ledgers course has one, ``training/two_ledgers/course_order.txt``, because its plan puts each
+exercise sheet right after the lesson it practises (L1, L2, E1, L3, L4, E2, L5, E3;
+``course_plan.md`` M1-M8). The file lists one notebook a line, relative to its folder, ``#``
+starting a comment; every notebook the series' patterns find must be listed exactly once, and
+every listed one must exist, or the tool stops with a message naming it. Both the previous/next
+links and the contents page follow that order.
 
 A notebook is rewritten only when its cells change (not for formatting), in the format of
 ``tools/clean_notebooks.py``.
@@ -75,12 +84,20 @@ class Series:
         ``(heading, glob pattern relative to the root)``; the notebooks of each pattern are
         sorted by name, and the groups follow one another in this order (lessons, then
         exercises). An empty heading puts no sub-heading on the contents page.
+    order : str, optional
+        A course order file, relative to the root. When it exists, its list decides the order
+        (one group, headed ``order_heading``); the patterns only say which notebooks must be in
+        it.
+    order_heading : str
+        Heading of the contents page's one group when the course order file decides.
     """
 
     title: str
     intro: str
     contents: str
     groups: tuple[tuple[str, str], ...]
+    order: str = ""
+    order_heading: str = ""
 
     def notebooks(self, root: Path) -> list[tuple[str, list[Path]]]:
         """The groups with their notebooks (groups without notebooks are left out)."""
@@ -92,7 +109,29 @@ class Series:
             )
             if paths:
                 found.append((heading, paths))
-        return found
+        order_file = root / self.order if self.order else None
+        if order_file is None or not order_file.is_file():
+            return found
+        listed = read_order(order_file)
+        everything = {p.resolve() for _, paths in found for p in paths}
+        missing = [p for p in listed if not p.is_file()]
+        unlisted = sorted(everything - {p.resolve() for p in listed})
+        twice = sorted({p for p in listed if listed.count(p) > 1})
+        problems = [f"lists {_link(p, root)}, which does not exist" for p in missing]
+        problems += [f"does not list {_link(p, root)}" for p in unlisted]
+        problems += [f"lists {_link(p, root)} more than once" for p in twice]
+        if problems:
+            raise SystemExit(
+                f"{self.order}: " + "; ".join(problems) + ". Fix: list every notebook of the "
+                "series once, in course order."
+            )
+        return [(self.order_heading, listed)]
+
+
+def read_order(path: Path) -> list[Path]:
+    """The notebooks a course order file lists, in its order (paths relative to its folder)."""
+    lines = (ln.split("#", 1)[0].strip() for ln in path.read_text(encoding="utf-8").splitlines())
+    return [path.parent / ln for ln in lines if ln]
 
 
 SERIES = (
@@ -107,9 +146,10 @@ SERIES = (
         groups=(("", "notebooks/*.ipynb"),),
     ),
     Series(
-        title="The two ledgers course: contents (两本台账课程目录)",
+        title="The two ledgers course: contents (两个台账课程目录)",
         intro=(
-            "Lessons first, then the exercises. `make slides` renders the lessons as slides "
+            "In course order (`course_plan.md`, `course_order.txt`): each exercise sheet comes "
+            "right after the lesson it practises. `make slides` renders the lessons as slides "
             "(`docs/slides.md`)."
         ),
         contents=f"training/two_ledgers/{CONTENTS}",
@@ -117,6 +157,8 @@ SERIES = (
             ("Lessons (课程)", "training/two_ledgers/lessons/*.ipynb"),
             ("Exercises (练习)", "training/two_ledgers/exercises/*.ipynb"),
         ),
+        order="training/two_ledgers/course_order.txt",
+        order_heading="Lessons and exercises in course order (课程顺序)",
     ),
 )
 
@@ -169,9 +211,10 @@ def read_intro(path: Path) -> Intro:
                 intro.learn[-1] += " " + stripped
             else:
                 break
-    run_time = re.search(r"\*\*Run time:?\*\*:?\s*(.+)", text)
+    # the run time may wrap over several lines: read up to the next blank line
+    run_time = re.search(r"\*\*Run time:?\*\*:?\s*(.+?)(?:\n\s*\n|\Z)", text, re.DOTALL)
     if run_time:
-        intro.run_time = run_time[1].strip()
+        intro.run_time = " ".join(run_time[1].split())
     return intro
 
 

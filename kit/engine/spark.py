@@ -253,7 +253,9 @@ def _driver_java_options(master: str) -> str:
     """
     options = [f"-Dlog4j2.configurationFile={_LOG_CONFIG.as_uri()}"]
     if master.startswith("local"):
-        options.append("-XX:TieredStopAtLevel=1")
+        # the quick JIT alone would also shrink the code cache to 48 MB, too small for a long
+        # session (the test suite runs every model): keep the default 240 MB
+        options += ["-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=240m"]
     return " ".join(options)
 
 

@@ -231,19 +231,7 @@ def number(
     """
 
     def _check(answer: Any) -> CheckResult:
-        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
-            try:
-                import numpy as np
-
-                if isinstance(answer, np.generic) and not isinstance(answer, np.bool_):
-                    answer = answer.item()
-                else:
-                    raise TypeError
-            except TypeError:
-                raise TypeError(
-                    f"The answer should be a number, like 12 or 3.5; you gave {_describe(answer)} "
-                    f"({type(answer).__name__}). Hint: {hint}"
-                ) from None
+        answer = _as_number(answer, hint)
         value = expected()
         suffix = f" {unit}" if unit else ""
         if abs(float(answer) - float(value)) <= tolerance:
@@ -255,6 +243,29 @@ def number(
         return False, f"{_fmt(answer)}{suffix} is {direction}. Hint: {hint}", hint_zh
 
     return _check
+
+
+def _as_number(answer: Any, hint: str) -> float | int:
+    """A numeric answer as int or float: numpy scalars and ``Decimal`` (the ledger's yuan) too."""
+    import decimal
+
+    import numpy as np
+
+    if isinstance(answer, np.generic) and not isinstance(answer, np.bool_):
+        answer = answer.item()
+    elif isinstance(answer, decimal.Decimal):
+        answer = float(answer)
+    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+        raise TypeError(
+            f"The answer should be a number, like 12 or 3.5; you gave {_describe(answer)} "
+            f"({type(answer).__name__}). Hint: {hint}"
+        )
+    if answer != answer:  # NaN
+        raise ValueError(
+            "The answer is NaN (not a number): the calculation found nothing to count or "
+            f"divided by zero. Hint: {hint}"
+        )
+    return answer
 
 
 def choice(

@@ -11,6 +11,25 @@ def _datasets() -> int:
     return len(list_datasets())
 
 
+def _solution_1() -> int:
+    """The learner's way round: count the dataset folders (a ``datapackage.json`` each).
+
+    Not ``list_datasets()``, which the check counts: the folders are read from the repository
+    itself, so a change in either path shows as a failing "solution passes its check" test.
+    """
+    import json
+    from pathlib import Path
+
+    import kit
+
+    folder = Path(kit.__file__).resolve().parents[1] / "datasets"
+    names = {
+        json.loads(descriptor.read_text(encoding="utf-8"))["name"]
+        for descriptor in folder.glob("*/datapackage.json")
+    }
+    return len(names)
+
+
 register(
     Exercise(
         id="00.1",
@@ -26,7 +45,7 @@ register(
             unit="datasets",
             unit_zh=" 个数据集",
         ),
-        solution=lambda: len(__import__("kit").datasets.list_datasets()),
+        solution=_solution_1,
         wrong=[(2, "too low"), ("three", "should be a number")],
     )
 )

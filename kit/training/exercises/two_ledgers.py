@@ -30,10 +30,11 @@ Refused: Unit '舒城县人民检察院', region_code: '34152' is not 6 digits. 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import numbers
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,8 @@ def practice_ledger(sheet: str, db: Any = ":memory:", *, actor: str = ACTOR) -> 
     ----------
     sheet : str
         ``"E1"`` (four units), ``"E2"`` (SS01 registered and applied by 霍邱县, three cases) or
-        ``"E3"`` (five models applied by nine units, seven cases, three measures).
+        ``"E3"`` (five models registered, four of them applied by nine units (SS02 never),
+        seven cases, three measures).
     db : str or path
         Where to keep it: a new SQLite file (the notebooks use a temporary folder) or
         ``":memory:"`` (the checks).
@@ -180,25 +182,64 @@ def edited_ss01() -> Any:
 
 @cache
 def _e1_answers() -> dict[str, Any]:
+    """The checks' figures for TL.E1.1 and TL.E1.3 (TL.E1.2 and TL.E1.4 have fixed letters)."""
     ledger = practice_ledger("E1")
     _e1_register(ledger)
     units = len(ledger.table("units"))
     _e1_walk(ledger)
-    history = ledger.table("model_status_history")
-    ss01 = history[history["model_id"] == "SS01"]["status"].tolist()
-    before = ss01[ss01.index("provincial") - 1]
     ledger.set_status("SS01", "省级平台上架")  # the colleague's repeated call: no new row
     history = ledger.table("model_status_history")
     rows = int((history["model_id"] == "SS01").sum())
-    try:
-        ledger.register_model(edited_ss01(), unit=LUAN, builders=list(BUILDERS))
-        outcome = "accepted"
-    except LedgerError as exc:
-        outcome = "raise version" if "raise `version`" in str(exc) else str(exc)
-    versions = len(ledger.table("model_versions"))
     ledger.close()
-    return {"units": units, "before_provincial": before, "history_rows": rows,
-            "edited": outcome, "versions_after_edit": versions}  # fmt: skip
+    return {"units": units, "history_rows": rows}
+
+
+# The solutions below repeat the solution notebooks' steps, written out as a learner writes
+# them, on a fresh practice ledger in a temporary folder, and read each figure the learner's
+# way (ledger.table, report, the refusal itself). They share no step with the checks'
+# ``_e*_answers``, so "the solution passes its check" compares two independent paths.
+
+
+@contextmanager
+def _fresh(sheet: str) -> Iterator[tuple[Any, Path]]:
+    """A practice ledger in a new SQLite file in a temporary folder, closed afterwards."""
+    with tempfile.TemporaryDirectory(prefix=f"tl-{sheet.lower()}-solution-") as folder:
+        work = Path(folder)
+        ledger = practice_ledger(sheet, work / f"{sheet}.db")
+        try:
+            yield ledger, work
+        finally:
+            ledger.close()
+
+
+@cache
+def _e1_solutions() -> dict[str, Any]:
+    """TL.E1.*, the way E1_model_ledger_solution.ipynb answers them."""
+    from kit.ledger.vocab import MODEL_STATUSES
+    from kit.models import get
+
+    with _fresh("E1") as (ledger, _):
+        ledger.register_model(get("SS01"), unit="六安市人民检察院", builders=["王芳", "李强"])
+        ledger.register_model(get("SS04"), unit="凤阳县人民检察院", builders=["赵敏"])
+        units = len(ledger.table("units"))
+        ledger.set_status("SS01", "本院应用")
+        models = ledger.table("models").set_index("id")
+        label = MODEL_STATUSES[models.loc["SS01", "status"]][0]  # the status before 省级
+        before = next(k for k, text in STATUS_OPTIONS.items() if text.startswith(label + " "))
+        ledger.set_status("SS01", "省级平台上架")
+        ledger.set_status("SS01", "省级平台上架")  # the colleague's mistake
+        history = ledger.table("model_status_history")
+        rows = len(history[history["model_id"] == "SS01"])
+        spec = get("SS01")
+        edited = spec.derive(sql=spec.sql.replace("> $grace_days", "> 30"))
+        try:
+            ledger.register_model(edited, unit="六安市人民检察院", builders=["王芳", "李强"])
+        except LedgerError:
+            edit = "b"  # refused: nothing written, the version must be raised
+        else:
+            versions = ledger.table("model_versions")
+            edit = "c" if (versions["model_id"] == "SS01").sum() > 1 else "a"
+    return {"units": units, "before": before, "rows": rows, "edit": edit}
 
 
 STATUS_OPTIONS = {
@@ -207,7 +248,6 @@ STATUS_OPTIONS = {
     "c": "全国平台上架 (shelved on the national platform)",
     "d": "已立案 (filed)",
 }
-_STATUS_LETTER = {"in_development": "a", "own_unit": "b", "national": "c"}
 
 register(
     Exercise(
@@ -233,7 +273,7 @@ register(
                 "SS01 for it added no unit.",
             },
         ),
-        solution=lambda: _e1_answers()["units"],
+        solution=lambda: _e1_solutions()["units"],
         wrong=[(4, "added that procuratorate"), (2, "number of models"), (6, "already in")],
     )
 )
@@ -266,7 +306,7 @@ register(
                 "d": "已立案是案件台账中的案件状态，不是模型状态。",
             },
         ),
-        solution=lambda: _STATUS_LETTER[_e1_answers()["before_provincial"]],
+        solution=lambda: _e1_solutions()["before"],
         wrong=[("c", "comes after"), ("d", "case status"), ("a", "starts"), ("e", "one letter")],
     )
 )
@@ -295,7 +335,7 @@ register(
                 "本院应用 and 省级平台上架; did you skip 本院应用?",
             },
         ),
-        solution=lambda: _e1_answers()["history_rows"],
+        solution=lambda: _e1_solutions()["rows"],
         wrong=[(4, "adds no row"), (2, "starts with"), (5, "added nothing")],
     )
 )
@@ -338,7 +378,7 @@ register(
                 "d": "已记录的内容从不删除；被拒绝的写入不会改变任何内容。",
             },
         ),
-        solution=lambda: "b" if _e1_answers()["edited"] == "raise version" else "a",
+        solution=lambda: _e1_solutions()["edit"],
         wrong=[("a", "never changes"), ("c", "unique together"), ("d", "is ever deleted")],
     )
 )
@@ -459,16 +499,40 @@ def _e2_answers() -> dict[str, Any]:
 
 @cache
 def _e2_solutions() -> dict[str, Any]:
-    """The answers the way the solution notebook finds them: from the period bulletin."""
-    ledger = practice_ledger("E2")
-    _e2_case4(ledger)
-    cases = ledger.report("2024-02", "2024-04").figures["cases"]
-    refused_letters = _e2_attempts(ledger)
-    _e2_money(ledger)
-    money = ledger.report("2024-02", "2024-04").figures["loss_recovered_fen"] / 100
-    _e2_correct(ledger)
-    corrected = ledger.report("2024-02", "2024-04").figures["cases"]
-    ledger.close()
+    """TL.E2.*, the way E2_case_ledger_solution.ipynb answers them: from the period bulletin."""
+    unit = "霍邱县人民检察院"
+    with _fresh("E2") as (ledger, _):
+        clue_ids = ledger.table("application_clues")["clue_id"].tolist()
+        ledger.record_case("皖霍检民公〔2024〕4号", unit=unit, model_id="SS01",
+                           clue_id=clue_ids[3], received="2024-03-01", filed="2024-03-15")  # fmt: skip
+        cases = ledger.report("2024-02", "2024-04").figures["cases"]
+        attempts = {
+            "A": dict(case_number="皖霍检民公〔2024〕5号", clue_id="SS01-000000000000",
+                      received="2024-03-02"),
+            "B": dict(case_number="皖霍检民公〔2024〕6号", clue_id=clue_ids[4],
+                      received="2024-03-10", filed="2024-03-05"),
+            "C": dict(case_number="皖霍检民公〔2024〕7号", clue_id=clue_ids[5],
+                      received="2024-04-01"),
+            "D": dict(case_number="皖霍检民公〔2024〕8号", clue_id=clue_ids[6],
+                      received="2024-04-03", loss_recovered="-300"),
+            "E": dict(case_number="皖霍检民公〔2024〕9号", clue_id=clue_ids[7],
+                      received="2024-01-10"),
+            "F": dict(case_number="皖霍检民公〔2024〕10号", clue_id=clue_ids[8],
+                      received="2024-04-05", loss_recovered="1,200"),
+        }  # fmt: skip
+        before = set(ledger.table("cases")["case_number"])
+        for attempt in attempts.values():
+            with suppress(LedgerError):  # a refused case is not in the table read below
+                ledger.record_case(unit=unit, model_id="SS01", **attempt)
+        recorded = set(ledger.table("cases")["case_number"]) - before
+        refused_letters = sorted(k for k, a in attempts.items() if a["case_number"] not in recorded)
+        ledger.add_measure(
+            "皖霍检民公〔2024〕4号", "检察建议", issued="2024-03-25", adopted="2024-04-20"
+        )
+        ledger.update_case("皖霍检民公〔2024〕4号", loss_recovered="8000.50")
+        money = ledger.report("2024-02", "2024-04").figures["loss_recovered_fen"] / 100
+        ledger.update_case("皖霍检民公〔2024〕2号", filed_on="2024-04-26")
+        corrected = ledger.report("2024-02", "2024-04").figures["cases"]
     return {"cases": cases, "refused": refused_letters, "money_yuan": money,
             "cases_corrected": corrected}  # fmt: skip
 
@@ -512,7 +576,9 @@ def _yuan(
     """A check for an amount in yuan (to the fen), shown as 131,457.28 in every message."""
 
     def _check(answer: Any) -> CheckResult:
-        if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        if isinstance(answer, decimal.Decimal):  # the ledger's own yuan (fen_to_yuan)
+            answer = float(answer)
+        if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or answer != answer:
             raise TypeError(
                 f"The answer should be a number of yuan, like 1234.56 (no quotes, no commas); "
                 f"you gave {answer!r}. Hint: {hint}"
@@ -818,11 +884,34 @@ def _e3_import(ledger: Any) -> tuple[int, int]:
 
 @cache
 def _e3_solutions() -> dict[str, Any]:
-    ledger = practice_ledger("E3")
-    invested = ledger.report("2024-01", "2024-03").figures["models_invested"]
-    promoted = ledger.promotion_candidates(min_units=5).model_ids
-    problems, written = _e3_import(ledger)
-    ledger.close()
+    """TL.E3.*, the way E3_bulletin_and_promotion_solution.ipynb answers them."""
+    import re
+
+    import openpyxl
+
+    from kit.ledger import Ledger
+
+    with _fresh("E3") as (ledger, work):
+        invested = ledger.report("2024-01", "2024-03").figures["models_invested"]
+        promoted = ledger.promotion_candidates(min_units=5).model_ids
+        book = ledger.export_xlsx(work / "practice_full.xlsx", masked=False)
+        wb = openpyxl.load_workbook(book)
+        wb["案件"]["K2"] = "2024-13-01"
+        wb["案件"]["M5"] = -500
+        wb["监督措施"]["B3"] = "警告"
+        wb["模型应用"]["D4"] = "舒城县公安局"
+        wb.save(work / "colleague.xlsx")
+        empty = Ledger(work / "empty.db", actor=ACTOR).init()
+        try:
+            empty.import_xlsx(work / "colleague.xlsx")
+            message = ""
+        except LedgerError as exc:
+            message = str(exc)
+        # the number the learner reads in the message's first line: "N problem(s)"
+        found = re.search(r"(\d+) problem\(s\)", message)
+        problems = int(found[1]) if found else 0
+        written = "b" if not any(empty.counts().values()) else "a"
+        empty.close()
     return {"invested": invested, "promoted": promoted, "problems": problems,
             "written": written}  # fmt: skip
 
@@ -989,7 +1078,7 @@ register(
                 "d": "有问题的行不会写入；问题在信息中逐条列出（工作表、行、列和改法）。",
             },
         ),
-        solution=lambda: "b" if _e3_solutions()["written"] == 0 else "a",
+        solution=lambda: _e3_solutions()["written"],
         wrong=[("a", "all or nothing"), ("c", "reads every row"), ("d", "never written")],
     )
 )
