@@ -245,18 +245,10 @@ def _print(data: Any, as_json: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``compete`` sub-commands on their own; exit code 0 ok, 1 refused or error, 2 usage."""
-    parser = argparse.ArgumentParser(prog="kit")
-    register(parser.add_subparsers(metavar="COMMAND"))
-    args = parser.parse_args(["compete", *(argv if argv is not None else sys.argv[1:])])
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    try:
-        return int(args.func(args) or 0)
-    except KitError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    """``kit compete ...`` with ``argv`` after ``compete``; exit code 0 ok, 1 refused or error, 2 usage."""
+    from kit.cli import main as kit_main
+
+    return kit_main(["compete", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -311,11 +311,14 @@ def id_set(
     what: str,
     hint: str,
     hint_zh: str = "",
+    near: Sequence[tuple[Callable[[], Iterable[Any]], str]] = (),
 ) -> Callable[[Any], CheckResult]:
     """A check for a set of ids (clue ids, subject ids, model ids), in any order.
 
     Messages say how many are right, how many are missing and how many should not be there,
-    without giving the missing ones away.
+    without giving the missing ones away. ``near`` pairs a function giving a typical wrong set
+    (the ids before a filter, row positions instead of ids) with what that set is; an answer
+    equal to it gets that message.
     """
 
     def _check(answer: Any) -> CheckResult:
@@ -328,6 +331,9 @@ def id_set(
         want = {str(e) for e in expected()}
         if given == want:
             return True, f"Correct: all {len(want)} {what}.", f"正确：全部 {len(want)} 个。"
+        for wrong, meaning in near:
+            if given == {str(w) for w in wrong()}:
+                return False, f"These {len(given)} are {meaning} Hint: {hint}", hint_zh
         missing, extra = len(want - given), len(given - want)
         parts = [f"{len(want & given)} of {len(want)} {what} right"]
         if missing:

@@ -6,11 +6,11 @@ Checks load the sample data and run models when they are first used; everything 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from typing import Any
 
-from kit.training.core import CheckResult, id_set
+from kit.training.core import CheckResult
 
 
 @cache
@@ -79,32 +79,5 @@ def with_note(
         if ok:
             return True, f"{message} {note}", f"{zh}{note_zh}"
         return ok, message, zh
-
-    return _check
-
-
-def ids(
-    expected: Callable[[], Iterable[Any]],
-    *,
-    what: str,
-    hint: str,
-    hint_zh: str = "",
-    near: Sequence[tuple[Callable[[], Iterable[Any]], str]] = (),
-) -> Callable[[Any], CheckResult]:
-    """:func:`kit.training.id_set` that also recognises known wrong sets.
-
-    ``near`` pairs a function giving a typical wrong set (e.g. the ids before a filter, or row
-    positions instead of ids) with what that set is; an answer equal to it gets that message.
-    """
-    base = id_set(expected, what=what, hint=hint, hint_zh=hint_zh)
-
-    def _check(answer: Any) -> CheckResult:
-        if not isinstance(answer, str) and isinstance(answer, Iterable):
-            answer = list(answer)
-            given = {str(a) for a in answer}
-            for wrong, meaning in near:
-                if given == {str(w) for w in wrong()}:
-                    return False, f"These {len(given)} are {meaning} Hint: {hint}", hint_zh
-        return base(answer)
 
     return _check

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kit.training.core import Exercise, choice, number, register
-from kit.training.exercises._common import dataset, ids, letter
+from kit.training.core import Exercise, choice, id_set, number, register
+from kit.training.exercises._common import dataset, letter
 
 # --- 02.1 ------------------------------------------------------------------------------------
 
@@ -135,7 +135,7 @@ register(
             "cases.)"
         ),
         question_zh="该模式的干扰项有哪几种？以字符串列表形式给出干扰原因（reason）。",
-        check=ids(
+        check=id_set(
             lambda: _trap_reasons("fine_instead_of_prosecution"),
             what="trap reasons",
             hint=(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from kit.training.core import Exercise, number, register
-from kit.training.exercises._common import dataset, ids
+from kit.training.core import Exercise, id_set, number, register
+from kit.training.exercises._common import dataset
 
 SS = "social_security"
 
@@ -99,7 +99,7 @@ register(
             "one of them with `links.plot_waterfall(record=...)`: what holds its score down?"
         ),
         question_zh="把阈值提高到 0.9999（`links.at(0.9999)`），哪些死亡记录不再关联？以列表给出其 `record_id`。",
-        check=ids(
+        check=id_set(
             lambda: _record_ids(_stop_linking()),
             what="death records",
             hint=(

@@ -30,8 +30,6 @@ Refused: Unit '舒城县人民检察院', region_code: '34152' is not 6 digits. 
 from __future__ import annotations
 
 import datetime as dt
-import decimal
-import numbers
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -570,31 +568,6 @@ def _letters_check(
     return _check
 
 
-def _yuan(
-    expected: Callable[[], float], *, hint: str, hint_zh: str, near: dict[float, str]
-) -> Callable[[Any], CheckResult]:
-    """A check for an amount in yuan (to the fen), shown as 131,457.28 in every message."""
-
-    def _check(answer: Any) -> CheckResult:
-        if isinstance(answer, decimal.Decimal):  # the ledger's own yuan (fen_to_yuan)
-            answer = float(answer)
-        if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or answer != answer:
-            raise TypeError(
-                f"The answer should be a number of yuan, like 1234.56 (no quotes, no commas); "
-                f"you gave {answer!r}. Hint: {hint}"
-            )
-        given, value = float(answer), float(expected())
-        if abs(given - value) < 0.005:
-            return True, f"Correct: {value:,.2f} yuan.", f"正确：{value:,.2f}元。"
-        for wrong, meaning in near.items():
-            if abs(given - wrong) < 0.005:
-                return False, f"{given:,.2f} is {meaning} Hint: {hint}", hint_zh
-        direction = "too high" if given > value else "too low"
-        return False, f"{given:,.2f} yuan is {direction}. Hint: {hint}", hint_zh
-
-    return _check
-
-
 register(
     Exercise(
         id="TL.E2.1",
@@ -673,8 +646,11 @@ register(
         ),
         question_zh="为案件4登记检察建议（2024-03-25 制发，2024-04-20 被采纳），并登记追回 8000.50 元。"
         "2024年2-4月的通报统计追回国家损失多少元？",
-        check=_yuan(
+        check=number(
             lambda: _e2_answers()["money_yuan"],
+            tolerance=0.005,  # to the fen
+            unit="yuan",
+            unit_zh="元",
             hint="money counts with the case's filing date: "
             "ledger.report('2024-02', '2024-04').figures['loss_recovered_fen'] / 100.",
             hint_zh="追回金额按案件立案日期计入：figures['loss_recovered_fen'] / 100。",
