@@ -138,8 +138,12 @@ def inpatient_in_custody(ctx: Context) -> None:
         ctype = str(cus["custody_type"].iat[i])
         start, end = day(cus["start"].iat[i]), day(cus["end"].iat[i])
         lo, hi = max(start + 3 * D, day("2023-01-01")), min(end - 12 * D, day("2024-12-15"))
-        if ctype in LOCKED_UP and n_case > 0 and hi > lo:
-            adm = ctx.random_day(lo, hi)
+        # The case stay (at most 10 days) ends while the person is alive: custody records do
+        # not know of deaths, so an episode can outlast, or even begin after, a death record,
+        # and a stay after the death would be an unplanted MI01 case.
+        hi_case = min(hi, day(ctx.pop.alive_to[p]) - 9 * D)
+        if ctype in LOCKED_UP and n_case > 0 and hi_case > lo:
+            adm = ctx.random_day(lo, hi_case)
             los = int(rng.integers(4, 11))
             where = ctx.hospital(p, private=True, levels=(1, 2))
             key = ctx.stay(p, where, adm, los, str(rng.choice(_CHRONIC_DX)))
