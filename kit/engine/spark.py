@@ -70,6 +70,8 @@ def to_spark_sql(sql: str, views: Mapping[str, str] | None = None) -> str:
     "SELECT DATE_FORMAT(d, 'yyyy-MM') AS m FROM t"
     >>> to_spark_sql("WITH t AS (SELECT * FROM deaths) SELECT * FROM t", {"deaths": "v_deaths"})
     'WITH t AS (SELECT * FROM v_deaths) SELECT * FROM t'
+    >>> to_spark_sql("WITH t AS NOT MATERIALIZED (SELECT 1 AS a) SELECT a FROM t")
+    'WITH t AS (SELECT 1 AS a) SELECT a FROM t'
     """
     try:
         import sqlglot
@@ -84,6 +86,8 @@ def to_spark_sql(sql: str, views: Mapping[str, str] | None = None) -> str:
     if len(trees) != 1 or trees[0] is None:
         raise EngineError(f"A model's SQL must be one statement; found {len(trees)}.")
     tree = trees[0]
+    for cte in tree.find_all(exp.CTE):  # DuckDB's planner hint; Spark has no such syntax
+        cte.set("materialized", None)
     if views:
         own = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
         for table in tree.find_all(exp.Table):
