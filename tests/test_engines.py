@@ -138,6 +138,16 @@ def test_sql_is_translated_to_the_spark_dialect() -> None:
     assert "DATE_FORMAT(a, 'yyyy-MM')" in spark_sql
 
 
+def test_duckdb_materialisation_hints_are_dropped_for_spark() -> None:
+    # EN01 marks its big hourly CTE NOT MATERIALIZED for DuckDB; Spark SQL has no such syntax
+    spark_sql = to_spark_sql(
+        "WITH h AS NOT MATERIALIZED (SELECT a FROM t), g AS MATERIALIZED (SELECT a FROM h) "
+        "SELECT * FROM g"
+    )
+    assert spark_sql == "WITH h AS (SELECT a FROM t), g AS (SELECT a FROM h) SELECT * FROM g"
+    assert "NOT MATERIALIZED" in kit.models.get("EN01").sql
+
+
 def test_more_than_one_statement_is_refused() -> None:
     with pytest.raises(EngineError, match="one statement; found 2"):
         to_spark_sql("SELECT 1; SELECT 2")
