@@ -21,7 +21,8 @@ from kit.models.spec import UNHASHED, final_step, split_sql
 #: EN01 (one pass over each outlet's normal hours instead of an unpivot) and of MI01-MI04 and
 #: MI07-MI10 (ID numbers already clean skip the standardising; MI01 matches settlements to the
 #: persons with a death record only; MI02 matches names only for custody records without an ID
-#: match; MI10 counts same-amount purchases by grouping) were made for province scale and give
+#: match; MI10 counts same-amount purchases by grouping and looks up chronic-disease
+#: certificates for burst purchases only) were made for province scale and give
 #: the same clues as version 1.
 HASHES = {
     "EN01": "b42ea88f3c260914b8da0098ee646c4fad14b8a2ef8de894214ee07bc0398d35",
@@ -40,7 +41,7 @@ HASHES = {
     "MI07": "4590ad8c374bd981af094f70e36048c111a518be1c3f7ff5954fadb03fbcd79f",
     "MI08": "ff19fd30b13f732d6c93b3b29caada9e727540b1a2ac55527010068499b7bddc",
     "MI09": "7dfce19e46e245006271eaa6e9035054e4e9010f8b28d27d449d070515a3f1c5",
-    "MI10": "4db9216fd842c4db5ff18cb4d6c6118b71014bd2948b6476eb2e2d90fcc428ff",
+    "MI10": "0209f626b5cd76518021cf1b55a3375a98a30ad016bf65aa2bd3ad3c94ba36ac",
     "SS01": "939240828415a9256aecfd6fb9f17a09030209c88e0ecfeea80def0549c7cb52",
     "SS02": "511fa7ceb6b4db7fd65fc80aff9fd747f46119c63cb698faa20d842f74cbf38e",
     "SS03": "c9e27105e75a91d7d1b0605c13ce69888e36501222a8ac280728cefce407e0ae",
