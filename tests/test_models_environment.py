@@ -192,3 +192,20 @@ def test_en07_certificate_numbers_are_masked_and_kept_out_of_evidence(runs):
         assert masked[column].str.contains(r"\*{8}", regex=True).all(), column
     spaced = "T341502 19680719 3015"
     assert "19680719" not in kit.mask.mask_id(spaced)
+
+
+def test_en01_a_normal_hour_without_a_reading_ends_a_frozen_run(env, runs):
+    """Version 2 compares each pollutant with the outlet's previous normal hour: a normal hour
+    that reports no value of the pollutant breaks the run (version 1 skipped such hours)."""
+    frame = runs("EN01").frame
+    frozen = frame[(frame.frozen_runs > 0) & (frame.zero_runs == 0) & (frame.fault_hours == 0)]
+    outlet = frozen.subject_id.iloc[0]
+    m = env.tables["monitoring"].copy()
+    normal = m.index[(m.outlet_id == outlet) & (m.status == "N")]
+    blank = normal[::12]  # no run of 24 normal hours is left whole
+    pollutants = ["cod", "nh3n", "total_cr", "lead", "so2", "nox"]
+    m.loc[blank, pollutants] = None
+    gapped = kit.run("EN01", env.with_tables(monitoring=m)).frame
+    assert outlet not in set(gapped.subject_id)
+    # every other outlet keeps its clue
+    assert set(gapped.subject_id) == set(frame.subject_id) - {outlet}
