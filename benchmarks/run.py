@@ -10,7 +10,7 @@ Usage (from the repository root)::
 Data: one Data Package per field under ``--data`` (default ``benchmarks/data/<scale>``), in
 Parquet. A field folder that is there is reused as it is; a missing one is generated first
 (``kit.datasets.generators.write``, default seed; province scale takes about 10 minutes for social
-security, half an hour for medical insurance).
+security, three quarters of an hour for medical insurance).
 
 Per model it prints and writes to JSON (``--out``):
 
@@ -48,14 +48,15 @@ FIELDS = ("social_security", "medical_insurance", "environment")
 
 #: Persons generated per field when a field's data is missing. At province scale the social
 #: security world is the whole province (10 million persons, 104 million payments); medical
-#: insurance (21 million settlements) and environment (76 million hourly readings) need fewer
-#: persons to pass the issue's row counts, and a province's data would take hours to generate.
+#: insurance (6 million persons: over 20 million settlements) and environment (76 million hourly
+#: readings) need fewer persons to pass the issue's row counts, and a province's data would take
+#: hours to generate.
 PERSONS = {
     "county": {f: 10_000 for f in FIELDS},
     "city": {f: 500_000 for f in FIELDS},
     "province": {
         "social_security": 10_000_000,
-        "medical_insurance": 5_000_000,
+        "medical_insurance": 6_000_000,
         "environment": 1_000_000,
     },
 }
