@@ -58,6 +58,8 @@ def clean(value: Any) -> str | None:
     >>> clean(None) is None, clean("  ") is None
     (True, True)
     """
+    if isinstance(value, str) and value.isascii() and value.isalnum():
+        return value.upper()  # the usual case: no space, hyphen or full-width form to tidy
     if _missing(value):
         return None
     text = _normalise(str(value))
@@ -105,10 +107,16 @@ def _parse(value: Any, *, full: bool = True, region: bool = True) -> str:
     if size not in (15, 18):
         problem = f"is too {'short' if size < 18 else 'long'}: {size} characters, expected 18"
         raise _error(typed, problem + " (or 15 for an old-style number)", _FIX_LENGTH)
-    for pos, char in enumerate(typed, start=1):
-        if char not in "0123456789" and not (pos == 18 and char == "X"):
-            problem = f"has {char!r} at position {pos}; only digits are allowed (X only as 18th)"
-            raise _error(typed, problem)
+    last = typed[-1]
+    if not (
+        typed.isascii() and typed[:-1].isdigit() and (last.isdigit() or size == 18 and last == "X")
+    ):
+        for pos, char in enumerate(typed, start=1):
+            if char not in "0123456789" and not (pos == 18 and char == "X"):
+                problem = (
+                    f"has {char!r} at position {pos}; only digits are allowed (X only as 18th)"
+                )
+                raise _error(typed, problem)
     number = typed
     if size == 15:  # old-style: YYMMDD of the 1900s, no check character
         number = typed[:6] + "19" + typed[6:]

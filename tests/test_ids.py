@@ -218,6 +218,10 @@ def test_region_names() -> None:
         ),
         ("3401021950A1011234", "has 'A' at position 11; only digits are allowed"),
         ("X40102195001011234", "has 'X' at position 1"),
+        # digits of another script pass str.isdigit() but are not ASCII digits
+        ("٣40102195001011234", "has '٣' at position 1"),
+        ("34010219500101123٤", "has '٤' at position 18"),
+        ("34010250010112X", "has 'X' at position 15"),  # X ends only an 18-character number
         (None, "The resident ID number (居民身份证号码) is empty."),
         ("  ", "is empty"),
     ],

@@ -13,9 +13,11 @@ import numpy as np
 import pandas as pd
 
 from kit.datasets import Dataset, table_hash
+from kit.datasets.tables import ParquetTable, Source
 from kit.errors import EngineError, KitError, SpecError
 from kit.link.columns import IdentityColumns
-from kit.link.linker import DEFAULT_THRESHOLD, Links, link
+from kit.link.identities import Identities, identities, with_linked_ids
+from kit.link.linker import DEFAULT_THRESHOLD, METHODS, Links, link
 from kit.link.model import LinkModel, default_model
 from kit.link.standardise import standardise
 from kit.link.steps import LinkStep
@@ -26,18 +28,23 @@ _CACHE_SIZE = 32
 REGISTER_CHUNK = 250_000
 _LINKS: OrderedDict[tuple[Any, ...], Links] = OrderedDict()
 _MASTERS: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
+#: Linked Parquet tables already written (a province's settlements take a minute to rewrite);
+#: each file is deleted once neither this cache nor a dataset refers to it.
+_PARQUET: OrderedDict[tuple[Any, ...], tuple[ParquetTable, dict[str, Any]]] = OrderedDict()
+_PARQUET_SIZE = 4
 
 
 def clear_cache() -> None:
     """Forget every cached link result (they are kept per table content)."""
     _LINKS.clear()
     _MASTERS.clear()
+    _PARQUET.clear()
 
 
 def _remember(cache: OrderedDict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
     cache[key] = value
     cache.move_to_end(key)
-    while len(cache) > _CACHE_SIZE:
+    while len(cache) > (_PARQUET_SIZE if cache is _PARQUET else _CACHE_SIZE):
         cache.popitem(last=False)
 
 
@@ -82,6 +89,56 @@ def _table_hash(dataset: Dataset, table: str, cols: IdentityColumns) -> str:
     return content_hash(
         dataset.source(table), [primary_key(dataset, table), *cols.to_dict().values()]
     )
+
+
+def _linked_source(
+    dataset: Dataset,
+    step: LinkStep,
+    source: Source,
+    cols: IdentityColumns,
+    mcols: IdentityColumns,
+    hashes: tuple[str, str],
+    model: LinkModel,
+    head: str,
+) -> tuple[Source, dict[str, Any]]:
+    """The table of ``step`` with linked ID numbers, and its counts per method.
+
+    Each distinct identity is linked once (:mod:`kit.link.identities`); the table gets its rows'
+    linked ID numbers: a DataFrame copy, or a new Parquet file written by DuckDB.
+    """
+    keys = _keys(dataset, step.table, cols)
+    ident = identities(source, keys)
+    links = _linked(
+        dataset, step.table, step.to, cols, mcols, hashes, step.threshold, model, ident=ident,
+        # a Parquet table's result is the file, cached by the caller; at province scale these
+        # links (millions of identities and their scored pairs) would hold gigabytes
+        keep=not isinstance(source, ParquetTable),
+    )  # fmt: skip
+    ids = links.linked_ids()
+    if len(ids) != len(ident.frame):  # links are keyed on content, so never expected
+        raise KitError(
+            f"{head}.{step.table}: the links do not belong to this table's rows. "
+            "Fix: kit.link.clear_cache() and run again."
+        )
+    values = ids.astype("str").where(ids.notna(), None).to_numpy(dtype=object)
+    counts = _weighted_summary(links, ident.counts)
+    del links, ids  # freed before DuckDB writes the linked table (unless cached)
+    return with_linked_ids(source, keys, cols.id, values, ident, name=step.table), counts
+
+
+def _keys(dataset: Dataset, table: str, cols: IdentityColumns) -> list[str]:
+    """The identity columns a table has (each once): what its links depend on."""
+    have = set(dataset.tables.columns(table))
+    return list(dict.fromkeys(c for c in cols.to_dict().values() if c and c in have))
+
+
+def _weighted_summary(links: Links, counts: np.ndarray) -> dict[str, Any]:
+    """:meth:`Links.summary` counting records, for links of distinct identities."""
+    rows = pd.Series(counts, index=links.frame.index).groupby(links.frame["method"]).sum()
+    out: dict[str, Any] = {"records": int(counts.sum())}
+    out.update({m: int(rows.get(m, 0)) for m in METHODS})
+    out["threshold"] = links.threshold
+    return out
 
 
 def _identity_frame(dataset: Dataset, table: str, cols: IdentityColumns) -> pd.DataFrame:
@@ -180,6 +237,28 @@ def linked_table(
     return _linked(dataset, table, to, cols, mcols, hashes, threshold, model, backend)
 
 
+def _key(
+    cols: IdentityColumns,
+    mcols: IdentityColumns,
+    hashes: tuple[str, str],
+    threshold: float,
+    model: LinkModel,
+    backend: str,
+    of_identities: bool,
+) -> tuple[Any, ...]:
+    """Cache key of the links of a table: its and its register's content, columns and model."""
+    return (
+        hashes[0],
+        json.dumps(cols.to_dict(), sort_keys=True),
+        hashes[1],
+        json.dumps(mcols.to_dict(), sort_keys=True),
+        float(threshold),
+        model.hash,
+        backend,
+        "identities" if of_identities else "rows",
+    )
+
+
 def _linked(
     dataset: Dataset,
     table: str,
@@ -190,17 +269,14 @@ def _linked(
     threshold: float,
     model: LinkModel | None,
     backend: str = "duckdb",
+    ident: Identities | None = None,
+    keep: bool = True,
 ) -> Links:
+    """Links of a table's rows (``ident`` not given) or of its distinct identities ``ident``;
+    kept in the cache unless ``keep`` is false."""
     model = model or default_model()
     mkey = (hashes[1], json.dumps(mcols.to_dict(), sort_keys=True))
-    key = (
-        hashes[0],
-        json.dumps(cols.to_dict(), sort_keys=True),
-        *mkey,
-        float(threshold),
-        model.hash,
-        backend,
-    )
+    key = _key(cols, mcols, hashes, threshold, model, backend, ident is not None)
     if key in _LINKS:
         _LINKS.move_to_end(key)
         return _LINKS[key]
@@ -209,7 +285,7 @@ def _linked(
         master = standardised_register(_identity_frame(dataset, to, mcols), mcols, to)
         _remember(_MASTERS, mkey, master)
     links = link(
-        _identity_frame(dataset, table, cols),
+        _identity_frame(dataset, table, cols) if ident is None else ident.frame,
         master,  # not read again: the standardised register is given
         columns=cols,
         master_columns=mcols,
@@ -219,8 +295,11 @@ def _linked(
         model=model,
         backend=backend,
         standardised_master=master,
+        weights=None if ident is None else ident.counts,
+        best_only=ident is not None,  # a model run needs the links, not every scored pair
     )
-    _remember(_LINKS, key, links)
+    if keep:
+        _remember(_LINKS, key, links)
     return links
 
 
@@ -301,26 +380,22 @@ def link_dataset(
             cols.present(dataset.source(step.table), step.table)
             mcols.present(dataset.source(step.to), step.to)
             hashes = (hashed(step.table, cols), hashed(step.to, mcols))
-            links = _linked(
-                dataset, step.table, step.to, cols, mcols, hashes, step.threshold, model
-            )
+            key = _key(cols, mcols, hashes, step.threshold, model, "duckdb", True)
+            source = tables.get(step.table, dataset.source(step.table))
+            done = _PARQUET.get(key) if isinstance(source, ParquetTable) else None
+            if done is not None:
+                _PARQUET.move_to_end(key)
+            else:
+                done = _linked_source(dataset, step, source, cols, mcols, hashes, model, head)
+                if isinstance(done[0], ParquetTable):  # a file: kept for the next run
+                    _remember(_PARQUET, key, done)
         except KitError as exc:
             if not owner:
                 raise
             kind = EngineError if isinstance(exc, EngineError) else SpecError
             raise kind(f"{head}.{step.table}: {exc}") from exc
-        # the linked table itself becomes a DataFrame (its ID column replaced); the register
-        # and every other table stay as they are (Parquet ones are still read in place)
-        frame = tables[step.table] if step.table in tables else dataset.frame(step.table).copy()
-        ids = links.linked_ids()
-        if not ids.index.equals(frame.index):  # links are keyed on content, so never expected
-            raise KitError(
-                f"{head}.{step.table}: the links do not belong to this table's rows. "
-                "Fix: kit.link.clear_cache() and run again."
-            )
-        frame[cols.id] = ids.astype("str").where(ids.notna(), None).to_numpy()
-        tables[step.table] = frame
-        summary[step.table] = {"to": step.to, **links.summary(), "model": model.hash[:12]}
+        tables[step.table] = done[0]
+        summary[step.table] = {"to": step.to, **done[1], "model": model.hash[:12]}
         contents.append(list(hashes))
     payload = json.dumps(
         [

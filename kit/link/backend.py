@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import os
+import shutil
 import tempfile
 from typing import Any
 
@@ -13,6 +16,12 @@ BACKENDS = ("duckdb", "spark")
 #: Folder for Splink's intermediate Parquet files on Spark, made once per process when the
 #: session has no checkpoint directory of its own.
 _CHECKPOINT_DIR: list[str] = []
+_SPILL_DIR: list[str] = []
+
+#: Share of the machine's memory that Splink's DuckDB may use before it spills to disk. The
+#: default (80 %) let a province's scoring and the Python process beside it (holding the
+#: standardised register and records) together run out of memory.
+MEMORY_SHARE = 0.4
 
 
 def database_api(backend: str | Any = "duckdb") -> Any:
@@ -43,6 +52,12 @@ def database_api(backend: str | Any = "duckdb") -> Any:
         # no progress bars in logs (in Jupyter without ipywidgets DuckDB draws none anyway)
         with contextlib.suppress(duckdb.Error):
             con.execute("SET enable_progress_bar = false")
+        # spill beyond a share of the machine's memory: the Python process beside it holds
+        # the standardised register and records (at province scale, gigabytes)
+        limit = memory_limit_mb()
+        if limit:
+            con.execute(f"SET memory_limit = '{limit}MB'")
+        con.execute(f"SET temp_directory = '{_spill_dir()}'")
         return DuckDBAPI(connection=con)
     if backend == "spark":
         try:
@@ -64,6 +79,30 @@ def database_api(backend: str | Any = "duckdb") -> Any:
         except Exception as exc:  # py4j and Splink errors: say what failed in one line
             raise EngineError(f"Record linkage on Spark: Splink could not start ({exc}).") from exc
     raise EngineError(f"Unknown linkage backend {backend!r}. Available: {', '.join(BACKENDS)}.")
+
+
+def memory_limit_mb(share: float | None = None) -> int | None:
+    """Megabytes Splink's DuckDB may use: ``share`` (default :data:`MEMORY_SHARE`) of the
+    machine's memory, or ``None`` where the machine's memory cannot be read.
+
+    Examples
+    --------
+    >>> memory_limit_mb(0.5) > 0
+    True
+    """
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return None
+    return max(256, int(total * (MEMORY_SHARE if share is None else share) / 2**20))
+
+
+def _spill_dir() -> str:
+    """This process's folder for DuckDB's spilled data during linkage (removed at exit)."""
+    if not _SPILL_DIR:
+        _SPILL_DIR.append(tempfile.mkdtemp(prefix="kit-link-duckdb-"))
+        atexit.register(shutil.rmtree, _SPILL_DIR[0], True)
+    return _SPILL_DIR[0].replace("'", "''")
 
 
 def _ensure_similarity_jar(spark: Any) -> None:

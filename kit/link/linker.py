@@ -221,6 +221,8 @@ def link(
     model: LinkModel | None = None,
     backend: Any = "duckdb",
     standardised_master: pd.DataFrame | None = None,
+    weights: Any = None,
+    best_only: bool = False,
 ) -> Links:
     """Link each record of a secondary source to a person of a master register (数据关联).
 
@@ -250,6 +252,14 @@ def link(
         ``"duckdb"`` (default) or ``"spark"`` (needs the ``spark`` extra).
     standardised_master : DataFrame, optional
         ``master`` already standardised (saves time when linking several tables to it).
+    weights : array of int, optional
+        How many identical records each row of ``records`` stands for, when ``records`` are a
+        table's distinct identities (:func:`kit.link.link_dataset` links those): the links and
+        scores are those of the records one by one (see :func:`kit.link.probabilistic.score`).
+    best_only : bool
+        Keep only each record's best-scoring pair in :attr:`Links.pairs`: enough to decide the
+        links at any threshold (:meth:`Links.at`), not for pair-level evaluation. For tables
+        of millions of records.
 
     Returns
     -------
@@ -288,8 +298,12 @@ def link(
         {"id_number": std["id_number"].to_numpy(), "usable_id": exact.notna().to_numpy()},
         index=records.index,
     )
-    todo = std[~base["usable_id"].to_numpy()]
-    pairs = score(todo, std_master, model, backend=backend)
+    todo_rows = ~base["usable_id"].to_numpy()
+    todo = std[todo_rows]
+    todo_weights = None if weights is None else np.asarray(weights)[todo_rows]
+    pairs = score(
+        todo, std_master, model, backend=backend, weights=todo_weights, best_only=best_only
+    )
     frame = _decide(base, std, pairs, threshold)
     frame.index = records.index
     return Links(

@@ -237,14 +237,29 @@ class LinkModel:
         out["sql_dialect"] = dialect
         return out
 
-    def linker(self, records: pd.DataFrame, master: pd.DataFrame, backend: Any = "duckdb") -> Any:
-        """A Splink ``Linker`` over standardised ``records`` (left) and ``master`` (right)."""
+    def linker(
+        self,
+        records: pd.DataFrame,
+        master: pd.DataFrame,
+        backend: Any = "duckdb",
+        *,
+        lean: bool = False,
+    ) -> Any:
+        """A Splink ``Linker`` over standardised ``records`` (left) and ``master`` (right).
+
+        ``lean`` drops the compared values and per-field columns from Splink's output (scores
+        are the same): for scoring millions of records, where only the probabilities are kept.
+        """
         from splink import Linker
 
         db = database_api(backend)
+        settings = self.in_dialect(db.sql_dialect.sql_dialect_str)
+        if lean:
+            settings["retain_matching_columns"] = False
+            settings["retain_intermediate_calculation_columns"] = False
         return Linker(
             _register(db, records, master),
-            self.in_dialect(db.sql_dialect.sql_dialect_str),
+            settings,
             log_level=None,  # Splink's progress messages would clutter notebooks and logs
         )
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kit.errors import EngineError, KitError
@@ -15,6 +16,11 @@ from kit.link.model import LinkModel, default_model
 
 #: Columns of a scored pair kept by :func:`score`, after the record and master positions.
 PAIR_COLUMNS = ("match_weight", "match_probability")
+
+#: Records x master persons that Splink scores in one go; more are scored in chunks (Splink's
+#: ``num_chunks_left``), so a province's candidate pairs (hundreds of millions) are never held
+#: at once. 130 thousand records against 1.2 million persons (20 million pairs) is one chunk.
+PAIR_BUDGET = 200_000_000_000
 
 
 @contextmanager
@@ -36,6 +42,8 @@ def score(
     *,
     backend: Any = "duckdb",
     min_probability: float = 1e-4,
+    weights: Any = None,
+    best_only: bool = False,
 ) -> pd.DataFrame:
     """Score every candidate pair of a record and a master person (pairs from the blocking rules).
 
@@ -49,6 +57,16 @@ def score(
         ``"duckdb"`` (default) or ``"spark"``.
     min_probability : float
         Pairs below this match probability are dropped.
+    weights : array of int, optional
+        How many identical records each row of ``records`` stands for (distinct identities of a
+        table). The pairs are scored as if each row were repeated that many times, so the name
+        frequencies of the term-frequency adjustment count every record, and each row's pairs
+        are returned once: the scores equal those of the records one by one.
+    best_only : bool
+        Keep only each record's best pair (the first row per record of the full result, which
+        is all that deciding a link needs), without Splink's per-field columns. The pairs are
+        reduced inside the backend, so scoring a province's records does not bring tens of
+        millions of pairs into pandas.
 
     Returns
     -------
@@ -61,15 +79,26 @@ def score(
     model = model or default_model()
     if records.empty or master.empty:
         return _empty()
+    if weights is not None:
+        return _score_weighted(records, master, model, backend, min_probability, weights, best_only)
+    chunks = -(-len(records) * len(master) // PAIR_BUDGET)
     try:
         with quiet(), warnings.catch_warnings():
             # PySpark warns on every pandas hand-over that it "does not yet fully support
             # pandas >= 3"; tests/test_link.py checks Spark scores equal DuckDB's
             warnings.filterwarnings("ignore", module=r"pyspark\.")
-            linker = model.linker(records, master, backend)
-            scored = linker.inference.predict(
-                threshold_match_probability=min_probability, warning_mode="never"
-            ).as_pandas_dataframe()
+            linker = model.linker(records, master, backend, lean=best_only)
+            predicted = linker.inference.predict(
+                threshold_match_probability=min_probability,
+                num_chunks_left=max(chunks, 1),
+                num_chunks_right=1,
+                warning_mode="never",
+            )
+            if best_only:  # the pairs of each record's top score (ties resolved below)
+                scored = linker.misc.query_sql(_best_sql(predicted.physical_name), "pandas")
+                scored = scored.drop(columns="kit_rank")
+            else:
+                scored = predicted.as_pandas_dataframe()
     except KitError:
         raise
     except Exception as exc:  # Splink, DuckDB or py4j (Spark) errors: one readable line
@@ -91,8 +120,58 @@ def score(
         ascending=[True, False, False, True],
         kind="mergesort",
     ).reset_index(drop=True)
+    if best_only:
+        scored = scored.drop_duplicates("record_uid", keep="first").reset_index(drop=True)
     lead = ["record_uid", "master_uid", "master_id", *PAIR_COLUMNS]
     return scored[lead + [c for c in scored.columns if c not in lead]]
+
+
+def _best_sql(table: str) -> str:
+    """SQL (DuckDB and Spark) keeping each record's pairs of top probability, then weight."""
+    record = "CASE WHEN source_dataset_l = 'master' THEN uid_r ELSE uid_l END"
+    return (
+        f"SELECT * FROM (SELECT p.*, rank() OVER (PARTITION BY {record} "
+        "ORDER BY match_probability DESC, match_weight DESC) AS kit_rank "
+        f"FROM {table} p) ranked WHERE kit_rank = 1"
+    )
+
+
+def _score_weighted(
+    records: pd.DataFrame,
+    master: pd.DataFrame,
+    model: LinkModel,
+    backend: Any,
+    min_probability: float,
+    weights: Any,
+    best_only: bool = False,
+) -> pd.DataFrame:
+    """:func:`score` of ``records`` each repeated ``weights`` times, each row's pairs once."""
+    w = np.asarray(weights, dtype="int64")
+    if w.shape != (len(records),) or (w < 1).any():
+        raise KitError(
+            f"weights: expected one count of at least 1 per record ({len(records)}), got "
+            f"{w.shape[0] if w.ndim else 'a scalar'} values. Fix: give one weight per record."
+        )
+    if (w == 1).all():
+        return score(
+            records, master, model, backend=backend, min_probability=min_probability,
+            best_only=best_only,
+        )  # fmt: skip
+    origin = np.repeat(records["uid"].to_numpy(), w)
+    expanded = records.iloc[np.repeat(np.arange(len(records)), w)].reset_index(drop=True)
+    expanded["uid"] = np.arange(len(expanded), dtype="int64")
+    pairs = score(
+        expanded, master, model, backend=backend, min_probability=min_probability,
+        best_only=best_only,
+    )  # fmt: skip
+    pairs["record_uid"] = origin[pairs["record_uid"].to_numpy()]
+    for side in ("l", "r"):  # Splink's own uid columns name the record's uid too
+        uid, src = f"uid_{side}", f"source_dataset_{side}"
+        if uid in pairs.columns and src in pairs.columns:
+            rec = pairs[src].ne("master").to_numpy()
+            pairs.loc[rec, uid] = origin[pairs.loc[rec, uid].to_numpy().astype("int64")]
+    # copies of one record have the same pairs, sorted alike: the first copy's are kept
+    return pairs.drop_duplicates(["record_uid", "master_uid"]).reset_index(drop=True)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -155,9 +155,12 @@ def birth_from_id(number: Any) -> str | None:
     >>> birth_from_id("34010219500101122X"), birth_from_id("34010219501301122X")
     ('1950-01-01', None)
     """
-    if not _well_formed(number):
-        return None
-    born = number[6:14]
+    return _iso_birth(number[6:14]) if _well_formed(number) else None
+
+
+@cache
+def _iso_birth(born: str) -> str | None:
+    """``YYYY-MM-DD`` of 8 digits ``YYYYMMDD``, ``None`` if no such day (cached: few distinct)."""
     return clean_date(f"{born[:4]}-{born[4:6]}-{born[6:]}")
 
 
