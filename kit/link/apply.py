@@ -144,9 +144,7 @@ def _weighted_summary(links: Links, counts: np.ndarray) -> dict[str, Any]:
 def _identity_frame(dataset: Dataset, table: str, cols: IdentityColumns) -> pd.DataFrame:
     """Only the identity columns of a table: a 10-million-person register read from Parquet
     costs those columns, not the whole table."""
-    have = set(dataset.tables.columns(table))
-    wanted = [c for c in cols.to_dict().values() if c and c in have]
-    return dataset.frame(table, list(dict.fromkeys(wanted)))
+    return dataset.frame(table, _keys(dataset, table, cols))
 
 
 def standardised_register(

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -122,9 +123,7 @@ def with_linked_ids(
     return _parquet_with_ids(source, list(keys), column, ids, name)
 
 
-def _connect() -> object:
-    import duckdb
-
+def _connect() -> duckdb.DuckDBPyConnection:
     return duckdb.connect(":memory:")
 
 
@@ -154,9 +153,9 @@ def _numbered(table: ParquetTable, keys: Sequence[str]) -> str:
 def _parquet_identities(table: ParquetTable, keys: Sequence[str]) -> Identities:
     con = _connect()
     try:
-        frame = con.sql(f"SELECT * FROM ({_numbered(table, keys)}) ORDER BY __identity").df()  # type: ignore[attr-defined]
+        frame = con.sql(f"SELECT * FROM ({_numbered(table, keys)}) ORDER BY __identity").df()
     finally:
-        con.close()  # type: ignore[attr-defined]
+        con.close()
     counts = frame.pop("__rows").to_numpy(dtype="int64")
     frame = frame.drop(columns="__identity")
     return Identities(frame=frame, counts=counts)
@@ -176,20 +175,20 @@ def _parquet_with_ids(
     (col,) = _quoted([column])
     con = _connect()
     try:
-        con.register("__ids", lookup)  # type: ignore[attr-defined]
-        con.execute(  # type: ignore[attr-defined]
+        con.register("__ids", lookup)
+        con.execute(
             f"CREATE TABLE ident AS SELECT n.* EXCLUDE (__rows), CAST(x.__id AS VARCHAR) AS __id "
             f"FROM ({_numbered(table, keys)}) AS n JOIN __ids AS x USING (__identity)"
         )
         # each row's new ID number, in the rows' order (a join alone does not keep the order)
-        con.execute("CREATE TABLE row_ids (__id VARCHAR)")  # type: ignore[attr-defined]
+        con.execute("CREATE TABLE row_ids (__id VARCHAR)")
         for f in table.files:
-            con.execute(  # type: ignore[attr-defined]
+            con.execute(
                 f"INSERT INTO row_ids SELECT i.__id "
                 f"FROM read_parquet({_literal(str(f))}, file_row_number = true) AS t "
                 f"JOIN ident AS i ON {on} ORDER BY t.file_row_number"
             )
-        con.execute(  # type: ignore[attr-defined]
+        con.execute(
             f"COPY (SELECT t.* REPLACE (r.__id AS {col}) "
             f"FROM read_parquet({_files(table)}) AS t POSITIONAL JOIN row_ids AS r) "
             f"TO {_literal(tmp)} (FORMAT parquet, COMPRESSION zstd)"
@@ -198,7 +197,7 @@ def _parquet_with_ids(
         Path(tmp).unlink(missing_ok=True)
         raise
     finally:
-        con.close()  # type: ignore[attr-defined]
+        con.close()
     os.replace(tmp, path)
     out = ParquetTable(name=table.name, files=(path,), fields=table.fields)
     weakref.finalize(out, _remove, path)
