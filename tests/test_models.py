@@ -155,3 +155,49 @@ def test_evidence_fills_only_named_columns_and_names_a_bad_template():
     bad = spec.derive(id="SS01-bad", evidence={"en": "paid until {no_such_column}"})
     with pytest.raises(SpecError, match=r"SS01-bad, section evidence: cannot fill the template"):
         kit.run(bad, ds)
+
+
+def test_evidence_formatted_once_per_value_equals_row_by_row():
+    """Evidence is formatted once per distinct value of a column; every sentence must equal the
+    one ``str.format`` gives row by row, whatever the column holds: -0.0 beside 0.0, NaN,
+    missing dates and strings, 1 beside True in an object column, literal braces, conversions."""
+
+    import numpy as np
+    import pandas as pd
+
+    from kit.models import get
+    from kit.models.run import _fill_all, _fill_rows
+
+    df = pd.DataFrame(
+        {
+            "amount": [0.0, -0.0, 1234.5, np.nan, 1234.5, 1e-9],
+            "day": pd.to_datetime(
+                ["2023-05-01", None, "2023-05-01", "2024-02-29", None, "2023-05-01"]
+            ),
+            "name": pd.array(["张三", None, "张三", "O'Brien", "x", "x"], dtype="str"),
+            "count": pd.array([1, 2, None, 2, 1, 0], dtype="Int64"),
+            "mixed": pd.Series([1, True, 1.0, "1", None, False], dtype=object),
+        }
+    )
+    spec = get("SS01")
+    templates = [
+        "{amount:,.2f} yuan on {day} by {name!r} {count} {{literal}} {mixed}",
+        "{name}：{amount:.1f}元，{count:>3}次，{mixed!s}/{mixed!a}",
+        "no fields at all",
+    ]
+    for template in templates:
+        assert _fill_all(template, df, spec) == _fill_rows(template, df)
+    # the sentences themselves, for the values that print differently although equal
+    first = _fill_all(templates[0], df, spec)
+    assert first[0] == "0.00 yuan on 2023-05-01 by '张三' 1 {literal} 1"
+    assert first[1].startswith("-0.00 yuan on NaT")
+    assert first[1].endswith(" True")
+    dated = df.dropna(subset=["day"])
+    assert _fill_all("{day:%d/%m/%Y}", dated, spec) == [
+        "01/05/2023",
+        "01/05/2023",
+        "29/02/2024",
+        "01/05/2023",
+    ]
+    # an attribute field falls back to row by row, with the same result
+    assert _fill_all("{day.year}", dated, spec) == ["2023", "2023", "2024", "2023"]

@@ -10,6 +10,7 @@ import string
 import time
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kit.datasets import Dataset
@@ -121,57 +122,121 @@ def shape_clues(raw: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
             df[col] = pd.NA
     df["model_id"] = spec.id
     df["subject_type"] = spec.subject_type
-    keys = df["subject_id"] + "|" + df["period_start"].dt.strftime("%Y-%m-%d")
-    df["clue_id"] = pd.Series([_clue_id(spec.id, k) for k in keys], index=df.index, dtype=str)
+    df["clue_id"] = pd.Series(_clue_ids(spec.id, df), index=df.index, dtype=str)
     df = df.sort_values(
         ["amount_involved", "subject_id", "period_start"],
         ascending=[False, True, True],
         kind="mergesort",
     ).reset_index(drop=True)
+    done: dict[tuple[str, str, str | None], list[str]] = {}  # fields both languages format
     for lang, template in spec.evidence.items():
         if template:
             col = "evidence" if lang == "en" else f"evidence_{lang}"
-            df[col] = _fill_all(template, df, spec)
+            df[col] = _fill_all(template, df, spec, done)
     if "evidence" not in df.columns:
         df["evidence"] = ""
     extra = [c for c in df.columns if c not in CLUE_COLUMNS]
     return df[list(CLUE_COLUMNS) + extra]
 
 
-def _clue_id(model_id: str, key: str) -> str:
-    digest = hashlib.sha1(f"{model_id}|{key}".encode()).hexdigest()[:12]
-    return f"{model_id}-{digest}"
+def _clue_ids(model_id: str, df: pd.DataFrame) -> list[str]:
+    """Stable id of every clue: a hash of model, subject and first day of the period.
+
+    Built from plain Python lists: iterating an Arrow-backed column element by element cost
+    several times the hashing at tens of thousands of clues.
+    """
+    keys = (df["subject_id"] + "|" + df["period_start"].dt.strftime("%Y-%m-%d")).tolist()
+    sha1 = hashlib.sha1
+    return [f"{model_id}-{sha1(f'{model_id}|{k}'.encode()).hexdigest()[:12]}" for k in keys]
 
 
-def _fill_all(template: str, df: pd.DataFrame, spec: ModelSpec) -> list[str]:
+def _fill_all(
+    template: str,
+    df: pd.DataFrame,
+    spec: ModelSpec,
+    done: dict[tuple[str, str, str | None], list[str]] | None = None,
+) -> list[str]:
     """The evidence sentence of every row.
 
-    Only the columns the template names are converted, column by column (dates become
-    ``datetime.date`` so that ``{period_start}`` prints ``2023-05-01``): at province scale a
-    model has tens of thousands of clues, and building a dict of every column per row cost more
-    than the query.
+    Each field of the template is formatted once per distinct value of its column (floats,
+    mostly distinct, once per row), then the pieces are put together; dates become
+    ``datetime.date`` so that ``{period_start}`` prints ``2023-05-01``. At province scale a
+    model has tens of thousands of clues, and formatting whole sentences row by row cost as
+    much as the query. A field with an attribute or index (``{a.b}``, ``{a[0]}``) falls back to
+    filling row by row, with the same result. ``done`` keeps formatted fields for the next
+    template (the other language).
     """
+    done = {} if done is None else done
+    try:
+        parsed = list(string.Formatter().parse(template))
+        if any(field and not field.isidentifier() for _, field, _, _ in parsed):
+            return _fill_rows(template, df)
+        plain: list[str] = []
+        pieces: list[list[str]] = []
+        for literal, field, fmt, conversion in parsed:
+            plain.append(literal.replace("{", "{{").replace("}", "}}"))
+            if field is None:
+                continue
+            if field not in df.columns:
+                raise KeyError(field)
+            key = (field, fmt or "", conversion)
+            if key not in done:
+                done[key] = _formatted(df[field], fmt or "", conversion)
+            pieces.append(done[key])
+            plain.append("{}")
+        if not pieces:
+            return [template.format()] * len(df)
+        joined = "".join(plain)
+        return [joined.format(*row) for row in zip(*pieces, strict=True)]
+    except (KeyError, ValueError, IndexError) as exc:
+        raise SpecError(f"{spec.id}, section evidence: cannot fill the template ({exc}).") from exc
+
+
+def _formatted(column: pd.Series, fmt: str, conversion: str | None) -> list[str]:
+    """``format(value, fmt)`` of every value of ``column``, as ``str.format`` would give it."""
+    dates = pd.api.types.is_datetime64_any_dtype(column)
+
+    def one(value: Any) -> str:
+        if dates and isinstance(value, pd.Timestamp):
+            value = value.date()
+        if conversion:
+            value = {"r": repr, "s": str, "a": ascii}[conversion](value)
+        return format(value, fmt)
+
+    if column.dtype == np.float64:
+        # equal floats may print differently (-0.0 and 0.0): distinct bit patterns instead
+        values = column.to_numpy()
+        _, first, codes = np.unique(values.view(np.int64), return_index=True, return_inverse=True)
+        texts = [one(v) for v in values[first].tolist()]
+    elif column.dtype == object:
+        # equal values of different types print differently (1 and True, Decimal("1.0") and
+        # Decimal("1.00")): value by value
+        return [one(v) for v in column.tolist()]
+    else:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        texts = [one(v) for v in uniques.tolist()]
+    return [texts[c] for c in codes.tolist()]
+
+
+def _fill_rows(template: str, df: pd.DataFrame) -> list[str]:
+    """Fill ``template`` row by row, converting only the columns it names."""
     names = {
         re.split(r"[.\[]", field, maxsplit=1)[0]
         for _, field, _, _ in string.Formatter().parse(template)
         if field
     }
     cols = [c for c in df.columns if c in names]
+    if not cols:  # no field, or none in the frame: the KeyError names it
+        return [template.format()] * len(df)
     values = []
     for c in cols:
         if pd.api.types.is_datetime64_any_dtype(df[c]):
             values.append([v.date() if isinstance(v, pd.Timestamp) else v for v in df[c].tolist()])
         else:
             values.append(df[c].tolist())
-    try:
-        if not cols:
-            return [template.format()] * len(df)
-        return [
-            template.format(**dict(zip(cols, row, strict=True)))
-            for row in zip(*values, strict=True)
-        ]
-    except (KeyError, ValueError, IndexError) as exc:
-        raise SpecError(f"{spec.id}, section evidence: cannot fill the template ({exc}).") from exc
+    return [
+        template.format(**dict(zip(cols, row, strict=True))) for row in zip(*values, strict=True)
+    ]
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
