@@ -16,7 +16,10 @@ Per model it prints and writes to JSON (``--out``):
 
 - ``seconds``: ``kit.run`` wall time (record linkage, query, shaping the clues), in a fresh
   Python process that loaded the dataset lazily (its Parquet files are read in place);
-  ``link_s`` is the record linkage part of it (models with a ``link:`` section);
+  ``link_s`` is the record linkage part of it (models with a ``link:`` section). Like the scan
+  floor it is the best of two runs (``first_s``: the first) when the first took under
+  ``REPEAT_UNDER_S`` seconds and linked nothing: a run of a tenth of a second varies by more
+  than the ratio target allows;
 - ``rows_read``: rows of the source tables the model reads, from the Parquet footers;
 - ``peak_mb``: the peak resident memory (``ru_maxrss``) of that process, beside ``idle_mb``, the
   peak of a process that imported the kit and loaded the same dataset without running anything;
@@ -44,6 +47,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+#: A model whose first run (without record linkage) took less than this many seconds runs a
+#: second time, and the faster run counts, as for the scan floor (best of two).
+REPEAT_UNDER_S = 120.0
 FIELDS = ("social_security", "medical_insurance", "environment")
 
 #: Persons generated per field when a field's data is missing. At province scale the social
@@ -188,10 +194,19 @@ def child(args: argparse.Namespace) -> int:
         link_dataset(dataset, spec.link, spec.resolve_params(params), owner=spec.id)
         out["link_s"] = round(time.perf_counter() - started, 3)
         clues = kit.run(spec, dataset, params=params, engine=engine)
-        out["seconds"] = round(time.perf_counter() - started, 3)
+        out["first_s"] = out["seconds"] = round(time.perf_counter() - started, 3)
         # kit.run's own clock covers linkage and the query; the rest is shaping the clues
         # (ids, types, order, evidence sentences in two languages) in Python
         out["shape_s"] = round(out["seconds"] - out["link_s"] - clues.info["seconds"], 3)
+        if out["link_s"] < 0.01 and out["seconds"] < REPEAT_UNDER_S:
+            # timed like the scan floor: best of two runs (a second linkage would come from the
+            # cache, so a model that linked runs once)
+            started = time.perf_counter()
+            again = kit.run(spec, dataset, params=params, engine=engine)
+            seconds = round(time.perf_counter() - started, 3)
+            if seconds < out["seconds"]:
+                out["seconds"] = seconds
+                out["shape_s"] = round(seconds - again.info["seconds"], 3)
         out["clues"] = len(clues)
         out["linkage"] = clues.info.get("linkage", {})
         out["materialised"] = [t for t in dataset.tables if dataset.tables.is_loaded(t)]
