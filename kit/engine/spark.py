@@ -13,12 +13,10 @@ Needs the ``spark`` extra: ``pip install -e '.[spark]'`` in a checkout (pyspark,
 
 from __future__ import annotations
 
-import atexit
 import os
 import re
 import shutil
 import subprocess
-import tempfile
 import uuid
 import warnings
 from collections.abc import Mapping, Sequence
@@ -27,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kit._tempdirs import process_folder
 from kit.datasets.dataset import table_hash
 from kit.datasets.tables import ParquetTable
 from kit.errors import EngineError
@@ -193,8 +192,7 @@ class SparkEngine:
         key = (version, table)
         if key not in self._staged:
             if self._dir is None:
-                self._dir = Path(tempfile.mkdtemp(prefix="kit-spark-"))
-                atexit.register(shutil.rmtree, self._dir, True)
+                self._dir = process_folder("kit-spark-")
             path = self._dir / f"{version[:16]}-{table}.parquet"
             _write_parquet(dataset, table, path)
             self._staged[key] = str(path)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
-import shutil
-import tempfile
 from typing import Any
 
+from kit._tempdirs import process_folder
 from kit.errors import EngineError
 
 BACKENDS = ("duckdb", "spark")
@@ -100,8 +98,7 @@ def memory_limit_mb(share: float | None = None) -> int | None:
 def _spill_dir() -> str:
     """This process's folder for DuckDB's spilled data during linkage (removed at exit)."""
     if not _SPILL_DIR:
-        _SPILL_DIR.append(tempfile.mkdtemp(prefix="kit-link-duckdb-"))
-        atexit.register(shutil.rmtree, _SPILL_DIR[0], True)
+        _SPILL_DIR.append(str(process_folder("kit-link-duckdb-")))
     return _SPILL_DIR[0].replace("'", "''")
 
 
@@ -127,5 +124,5 @@ def _ensure_checkpoint_dir(spark: Any) -> None:
     if current:
         return
     if not _CHECKPOINT_DIR:
-        _CHECKPOINT_DIR.append(tempfile.mkdtemp(prefix="kit-link-spark-"))
+        _CHECKPOINT_DIR.append(str(process_folder("kit-link-spark-")))
     sc.setCheckpointDir(_CHECKPOINT_DIR[0])

@@ -22,9 +22,7 @@ Examples
 
 from __future__ import annotations
 
-import atexit
 import os
-import shutil
 import tempfile
 import weakref
 from collections.abc import Sequence
@@ -35,6 +33,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from kit._tempdirs import process_folder
 from kit.datasets.tables import ParquetTable, Source
 
 _DIR: list[Path] = []
@@ -207,8 +206,7 @@ def _parquet_with_ids(
 def _folder() -> Path:
     """This process's folder for linked tables (created on first use, removed at exit)."""
     if not _DIR:
-        _DIR.append(Path(tempfile.mkdtemp(prefix="kit-linked-")))
-        atexit.register(shutil.rmtree, _DIR[0], True)
+        _DIR.append(process_folder("kit-linked-"))
     return _DIR[0]
 
 
