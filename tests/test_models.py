@@ -199,5 +199,10 @@ def test_evidence_formatted_once_per_value_equals_row_by_row():
         "29/02/2024",
         "01/05/2023",
     ]
-    # an attribute field falls back to row by row, with the same result
+    # an attribute or a nested field falls back to row by row, with the same result
     assert _fill_all("{day.year}", dated, spec) == ["2023", "2023", "2024", "2023"]
+    df["width"] = 6
+    assert _fill_all("[{count:>{width}}]", df, spec)[0] == "[     1]"
+    # a value the format cannot take is named as a template error, not a crash
+    with pytest.raises(SpecError, match=r"SS01, section evidence: cannot fill the template"):
+        _fill_all("{day:%Y}", df, spec)  # NaT

@@ -162,14 +162,17 @@ def _fill_all(
     mostly distinct, once per row), then the pieces are put together; dates become
     ``datetime.date`` so that ``{period_start}`` prints ``2023-05-01``. At province scale a
     model has tens of thousands of clues, and formatting whole sentences row by row cost as
-    much as the query. A field with an attribute or index (``{a.b}``, ``{a[0]}``) falls back to
-    filling row by row, with the same result. ``done`` keeps formatted fields for the next
+    much as the query. A field with an attribute, an index or a nested field (``{a.b}``,
+    ``{a[0]}``, ``{a:{width}}``) falls back to filling row by row, with the same result. ``done`` keeps formatted fields for the next
     template (the other language).
     """
     done = {} if done is None else done
     try:
         parsed = list(string.Formatter().parse(template))
-        if any(field and not field.isidentifier() for _, field, _, _ in parsed):
+        if any(
+            (field and not field.isidentifier()) or "{" in (fmt or "")
+            for _, field, fmt, _ in parsed
+        ):  # an attribute, an index or a nested field: row by row
             return _fill_rows(template, df)
         plain: list[str] = []
         pieces: list[list[str]] = []
@@ -188,7 +191,7 @@ def _fill_all(
             return [template.format()] * len(df)
         joined = "".join(plain)
         return [joined.format(*row) for row in zip(*pieces, strict=True)]
-    except (KeyError, ValueError, IndexError) as exc:
+    except (KeyError, ValueError, IndexError, TypeError) as exc:
         raise SpecError(f"{spec.id}, section evidence: cannot fill the template ({exc}).") from exc
 
 
@@ -208,9 +211,9 @@ def _formatted(column: pd.Series, fmt: str, conversion: str | None) -> list[str]
         values = column.to_numpy()
         _, first, codes = np.unique(values.view(np.int64), return_index=True, return_inverse=True)
         texts = [one(v) for v in values[first].tolist()]
-    elif column.dtype == object:
-        # equal values of different types print differently (1 and True, Decimal("1.0") and
-        # Decimal("1.00")): value by value
+    elif column.dtype == object or pd.api.types.is_float_dtype(column):
+        # equal values may print differently (1 and True, Decimal("1.0") and Decimal("1.00") in
+        # an object column; -0.0 and 0.0 in a nullable float column): value by value
         return [one(v) for v in column.tolist()]
     else:
         codes, uniques = pd.factorize(column, use_na_sentinel=False)
@@ -220,11 +223,7 @@ def _formatted(column: pd.Series, fmt: str, conversion: str | None) -> list[str]
 
 def _fill_rows(template: str, df: pd.DataFrame) -> list[str]:
     """Fill ``template`` row by row, converting only the columns it names."""
-    names = {
-        re.split(r"[.\[]", field, maxsplit=1)[0]
-        for _, field, _, _ in string.Formatter().parse(template)
-        if field
-    }
+    names = _field_names(template)
     cols = [c for c in df.columns if c in names]
     if not cols:  # no field, or none in the frame: the KeyError names it
         return [template.format()] * len(df)
@@ -237,6 +236,17 @@ def _fill_rows(template: str, df: pd.DataFrame) -> list[str]:
     return [
         template.format(**dict(zip(cols, row, strict=True))) for row in zip(*values, strict=True)
     ]
+
+
+def _field_names(template: str) -> set[str]:
+    """Columns a template names, those inside a format spec (``{a:>{width}}``) included."""
+    names = set()
+    for _, field, fmt, _ in string.Formatter().parse(template):
+        if field:
+            names.add(re.split(r"[.\[]", field, maxsplit=1)[0])
+        if fmt and "{" in fmt:
+            names |= _field_names(fmt)
+    return names
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
