@@ -91,8 +91,6 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # another user's process
-        return True
-    except OSError:
+    except OSError:  # PermissionError: another user's process
         return True
     return True

@@ -195,15 +195,20 @@ def _fill_all(
         raise SpecError(f"{spec.id}, section evidence: cannot fill the template ({exc}).") from exc
 
 
+#: ``str.format`` conversions (``{a!r}``, ``{a!s}``, ``{a!a}``).
+_CONVERSIONS = {"r": repr, "s": str, "a": ascii}
+
+
 def _formatted(column: pd.Series, fmt: str, conversion: str | None) -> list[str]:
     """``format(value, fmt)`` of every value of ``column``, as ``str.format`` would give it."""
     dates = pd.api.types.is_datetime64_any_dtype(column)
+    convert = _CONVERSIONS[conversion] if conversion else None
 
     def one(value: Any) -> str:
         if dates and isinstance(value, pd.Timestamp):
             value = value.date()
-        if conversion:
-            value = {"r": repr, "s": str, "a": ascii}[conversion](value)
+        if convert:
+            value = convert(value)
         return format(value, fmt)
 
     if column.dtype == np.float64:
