@@ -186,23 +186,25 @@ def test_evidence_formatted_once_per_value_equals_row_by_row():
         "no fields at all",
     ]
     for template in templates:
-        assert _fill_all(template, df, spec) == _fill_rows(template, df)
+        filled = _fill_all(template, df, spec)
+        assert filled.tolist() == _fill_rows(template, df)
+        assert filled.dtype == "str" and filled.index.equals(df.index)
     # the sentences themselves, for the values that print differently although equal
-    first = _fill_all(templates[0], df, spec)
+    first = _fill_all(templates[0], df, spec).tolist()
     assert first[0] == "0.00 yuan on 2023-05-01 by '张三' 1 {literal} 1"
     assert first[1].startswith("-0.00 yuan on NaT")
     assert first[1].endswith(" True")
     dated = df.dropna(subset=["day"])
-    assert _fill_all("{day:%d/%m/%Y}", dated, spec) == [
+    assert _fill_all("{day:%d/%m/%Y}", dated, spec).tolist() == [
         "01/05/2023",
         "01/05/2023",
         "29/02/2024",
         "01/05/2023",
     ]
     # an attribute or a nested field falls back to row by row, with the same result
-    assert _fill_all("{day.year}", dated, spec) == ["2023", "2023", "2024", "2023"]
+    assert _fill_all("{day.year}", dated, spec).tolist() == ["2023", "2023", "2024", "2023"]
     df["width"] = 6
-    assert _fill_all("[{count:>{width}}]", df, spec)[0] == "[     1]"
+    assert _fill_all("[{count:>{width}}]", df, spec).iloc[0] == "[     1]"
     # a value the format cannot take is named as a template error, not a crash
     with pytest.raises(SpecError, match=r"SS01, section evidence: cannot fill the template"):
         _fill_all("{day:%Y}", df, spec)  # NaT

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kit.datasets import Dataset
 from kit.datasets import load as load_dataset
@@ -154,17 +156,18 @@ def _fill_all(
     template: str,
     df: pd.DataFrame,
     spec: ModelSpec,
-    done: dict[tuple[str, str, str | None], list[str]] | None = None,
-) -> list[str]:
-    """The evidence sentence of every row.
+    done: dict[tuple[str, str, str | None], pa.Array] | None = None,
+) -> pd.Series:
+    """The evidence sentence of every row, as a text column aligned with ``df``.
 
     Each field of the template is formatted once per distinct value of its column (floats,
-    mostly distinct, once per row), then the pieces are put together; dates become
-    ``datetime.date`` so that ``{period_start}`` prints ``2023-05-01``. At province scale a
-    model has tens of thousands of clues, and formatting whole sentences row by row cost as
-    much as the query. A field with an attribute, an index or a nested field (``{a.b}``,
-    ``{a[0]}``, ``{a:{width}}``) falls back to filling row by row, with the same result. ``done`` keeps formatted fields for the next
-    template (the other language).
+    mostly distinct, once per row); the texts are spread to the rows and joined with the
+    template's literal text by Arrow, not by Python row by row. Dates become ``datetime.date``
+    so that ``{period_start}`` prints ``2023-05-01``. At province scale a model has tens of
+    thousands of clues, and formatting whole sentences row by row cost as much as the query. A
+    field with an attribute, an index or a nested field (``{a.b}``, ``{a[0]}``,
+    ``{a:{width}}``) falls back to filling row by row, with the same result. ``done`` keeps
+    formatted fields for the next template (the other language).
     """
     done = {} if done is None else done
     try:
@@ -173,11 +176,11 @@ def _fill_all(
             (field and not field.isidentifier()) or "{" in (fmt or "")
             for _, field, fmt, _ in parsed
         ):  # an attribute, an index or a nested field: row by row
-            return _fill_rows(template, df)
-        plain: list[str] = []
-        pieces: list[list[str]] = []
+            return pd.Series(_fill_rows(template, df), index=df.index, dtype="str")
+        parts: list[str | pa.Array] = []
         for literal, field, fmt, conversion in parsed:
-            plain.append(literal.replace("{", "{{").replace("}", "}}"))
+            if literal:
+                parts.append(literal)  # already unescaped: "{{" is "{" here
             if field is None:
                 continue
             if field not in df.columns:
@@ -185,12 +188,10 @@ def _fill_all(
             key = (field, fmt or "", conversion)
             if key not in done:
                 done[key] = _formatted(df[field], fmt or "", conversion)
-            pieces.append(done[key])
-            plain.append("{}")
-        if not pieces:
-            return [template.format()] * len(df)
-        joined = "".join(plain)
-        return [joined.format(*row) for row in zip(*pieces, strict=True)]
+            parts.append(done[key])
+        if not any(isinstance(part, pa.Array) for part in parts):
+            return pd.Series([template.format()] * len(df), index=df.index, dtype="str")
+        return pd.Series(pc.binary_join_element_wise(*parts, ""), index=df.index, dtype="str")
     except (KeyError, ValueError, IndexError, TypeError) as exc:
         raise SpecError(f"{spec.id}, section evidence: cannot fill the template ({exc}).") from exc
 
@@ -199,7 +200,7 @@ def _fill_all(
 _CONVERSIONS = {"r": repr, "s": str, "a": ascii}
 
 
-def _formatted(column: pd.Series, fmt: str, conversion: str | None) -> list[str]:
+def _formatted(column: pd.Series, fmt: str, conversion: str | None) -> pa.Array:
     """``format(value, fmt)`` of every value of ``column``, as ``str.format`` would give it."""
     dates = pd.api.types.is_datetime64_any_dtype(column)
     convert = _CONVERSIONS[conversion] if conversion else None
@@ -219,11 +220,11 @@ def _formatted(column: pd.Series, fmt: str, conversion: str | None) -> list[str]
     elif column.dtype == object or pd.api.types.is_float_dtype(column):
         # equal values may print differently (1 and True, Decimal("1.0") and Decimal("1.00") in
         # an object column; -0.0 and 0.0 in a nullable float column): value by value
-        return [one(v) for v in column.tolist()]
+        return pa.array([one(v) for v in column.tolist()], pa.string())
     else:
         codes, uniques = pd.factorize(column, use_na_sentinel=False)
         texts = [one(v) for v in uniques.tolist()]
-    return [texts[c] for c in codes.tolist()]
+    return pa.array(texts, pa.string()).take(pa.array(codes))
 
 
 def _fill_rows(template: str, df: pd.DataFrame) -> list[str]:
