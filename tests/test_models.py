@@ -177,6 +177,20 @@ def test_evidence_formatted_once_per_value_equals_row_by_row():
             "name": pd.array(["张三", None, "张三", "O'Brien", "x", "x"], dtype="str"),
             "count": pd.array([1, 2, None, 2, 1, 0], dtype="Int64"),
             "mixed": pd.Series([1, True, 1.0, "1", None, False], dtype=object),
+            # a time of day before 1970 (the day is not rounded up) and a time zone (local day)
+            "when": pd.to_datetime(
+                [
+                    "1969-12-31 12:00",
+                    "2024-02-29 23:59",
+                    "2000-01-01 05:00",
+                    "1969-12-31 12:00",
+                    "1900-01-01 00:00",
+                    "2024-02-29 00:00",
+                ]
+            ),
+            "zoned": pd.to_datetime(["2023-05-01 23:30"] * 3 + ["2023-05-02 00:30"] * 3)
+            .tz_localize("UTC")
+            .tz_convert("Asia/Shanghai"),
         }
     )
     spec = get("SS01")
@@ -184,6 +198,7 @@ def test_evidence_formatted_once_per_value_equals_row_by_row():
         "{amount:,.2f} yuan on {day} by {name!r} {count} {{literal}} {mixed}",
         "{name}：{amount:.1f}元，{count:>3}次，{mixed!s}/{mixed!a}",
         "no fields at all",
+        "{when} / {when:%Y-%m-%d %H:%M} / {when!r} / {zoned} / {zoned:%d}",
     ]
     for template in templates:
         filled = _fill_all(template, df, spec)
@@ -194,6 +209,9 @@ def test_evidence_formatted_once_per_value_equals_row_by_row():
     assert first[0] == "0.00 yuan on 2023-05-01 by '张三' 1 {literal} 1"
     assert first[1].startswith("-0.00 yuan on NaT")
     assert first[1].endswith(" True")
+    assert _fill_all(templates[3], df, spec).iloc[0] == (
+        "1969-12-31 / 1969-12-31 00:00 / datetime.date(1969, 12, 31) / 2023-05-02 / 02"
+    )
     dated = df.dropna(subset=["day"])
     assert _fill_all("{day:%d/%m/%Y}", dated, spec).tolist() == [
         "01/05/2023",

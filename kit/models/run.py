@@ -216,14 +216,22 @@ def _formatted(column: pd.Series, fmt: str, conversion: str | None) -> pa.Array:
         # equal floats may print differently (-0.0 and 0.0): distinct bit patterns instead
         values = column.to_numpy()
         _, first, codes = np.unique(values.view(np.int64), return_index=True, return_inverse=True)
-        texts = [one(v) for v in values[first].tolist()]
+        uniques = values[first].tolist()
     elif column.dtype == object or pd.api.types.is_float_dtype(column):
         # equal values may print differently (1 and True, Decimal("1.0") and Decimal("1.00") in
         # an object column; -0.0 and 0.0 in a nullable float column): value by value
         return pa.array([one(v) for v in column.tolist()], pa.string())
     else:
-        codes, uniques = pd.factorize(column, use_na_sentinel=False)
-        texts = [one(v) for v in uniques.tolist()]
+        codes, found = pd.factorize(column, use_na_sentinel=False)
+        if dates and isinstance(column.dtype, np.dtype):
+            # a day from NumPy directly (datetime.date, None for NaT) rather than a Timestamp
+            # each: the same day as Timestamp.date() for a column without a time zone
+            days = found.to_numpy().astype("datetime64[D]").tolist()
+            uniques = [pd.NaT if d is None else d for d in days]
+        else:
+            uniques = found.tolist()
+    plain = not (dates or convert)  # format() alone, without the per-value wrapper
+    texts = [format(v, fmt) for v in uniques] if plain else [one(v) for v in uniques]
     return pa.array(texts, pa.string()).take(pa.array(codes))
 
 
