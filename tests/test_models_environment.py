@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -209,3 +210,75 @@ def test_en01_a_normal_hour_without_a_reading_ends_a_frozen_run(env, runs):
     assert outlet not in set(gapped.subject_id)
     # every other outlet keeps its clue
     assert set(gapped.subject_id) == set(frame.subject_id) - {outlet}
+
+
+#: EN01 version 3 orders only the outlets that can hold a frozen run (``frozen_candidates``);
+#: without this condition every outlet is ordered, as in version 2.
+_EN01_PREFILTER = (
+    "AND EXISTS (SELECT 1 FROM frozen_candidates AS c WHERE c.outlet_id = hours.outlet_id)"
+)
+
+
+def _planted_run(
+    env, outlet: str, pollutant: str, start: pd.Timestamp, readings: int, step: str
+) -> pd.DataFrame:
+    """The monitoring table with ``readings`` normal readings of 123.45 of ``pollutant`` from
+    ``start``, ``step`` apart, and one calibration reading in the middle of them (skipped by the
+    rule). The outlet's other readings are all normal, those of ``pollutant`` all differ and it
+    reports no other pollutant, so the planted run is the only one it can have, and every block of
+    its hours holds several readings."""
+    m = env.tables["monitoring"].copy()
+    pollutants = ["cod", "nh3n", "total_cr", "lead", "so2", "nox"]
+    mine = m.outlet_id == outlet
+    m.loc[mine, "status"] = "N"
+    m.loc[mine, pollutants] = None
+    m.loc[mine, pollutant] = 50 + 0.001 * np.arange(mine.sum())
+    times = pd.date_range(start, periods=readings + 1, freq=step)
+    mine = m[m.outlet_id == outlet]
+    keep = m[~((m.outlet_id == outlet) & m.ts.between(times[0], times[-1]))]
+    template = mine[mine.status == "N"].iloc[0]
+    rows = pd.DataFrame([template] * len(times)).reset_index(drop=True)
+    rows["ts"] = times
+    rows["status"] = "N"
+    rows.loc[readings // 2, "status"] = "T"
+    rows[pollutant] = 123.45
+    rows["flow"] = template.flow + range(len(times))  # the flow varies
+    return pd.concat([keep, rows.astype(m.dtypes.to_dict())]).reset_index(drop=True)
+
+
+@pytest.mark.parametrize(("min_hours", "step"), [(3, "1h"), (5, "1h"), (24, "1h"), (24, "30min")])
+def test_en01_frozen_run_found_wherever_it_falls(env, min_hours, step):
+    """Version 3 first looks for a block of (min_constant_hours + 1) // 2 hours in which a
+    pollutant holds one value, and orders only the outlets that have one. A run of exactly
+    min_constant_hours readings starting at 05:00, across block boundaries and with a calibration
+    hour inside, is still found; so is one of readings every half hour (more readings in a block
+    than it has hours); one reading fewer is no run. The rule without that first pass gives the
+    same clues."""
+    spec = kit.models.get("EN01")
+    assert _EN01_PREFILTER in spec.sql
+    every_outlet = spec.derive(id="EN01-all", sql=spec.sql.replace(_EN01_PREFILTER, ""))
+    params = {"min_constant_hours": min_hours}
+    before = kit.run(spec, env, params=params).frame
+    outlets = env.tables["outlets"]
+    monitored = outlets.outlet_id.isin(env.tables["monitoring"].outlet_id)
+    announced = outlets.outlet_id.isin(env.tables["maintenance_notices"].outlet_id)
+    flagged = outlets.outlet_id.isin(before.subject_id)
+    quiet = outlets[monitored & ~announced & ~flagged].iloc[0]  # every hour of it is examined
+    outlet, pollutant = quiet.outlet_id, "cod" if quiet.medium == "water" else "so2"
+    start = pd.Timestamp("2024-03-04 05:00")
+
+    planted = env.with_tables(
+        monitoring=_planted_run(env, outlet, pollutant, start, min_hours, step)
+    )
+    found = kit.run(spec, planted, params=params).frame
+    assert found.loc[found.subject_id == outlet, "longest_frozen"].tolist() == [min_hours]
+    reference = kit.run(every_outlet, planted, params=params).frame
+    pd.testing.assert_frame_equal(
+        found.drop(columns=["model_id", "clue_id"]),
+        reference.drop(columns=["model_id", "clue_id"]),
+    )
+
+    short = env.with_tables(
+        monitoring=_planted_run(env, outlet, pollutant, start, min_hours - 1, step)
+    )
+    assert outlet not in set(kit.run(spec, short, params=params).frame.subject_id)
