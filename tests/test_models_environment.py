@@ -234,9 +234,8 @@ def _planted_run(
     m.loc[mine, pollutants] = None
     m.loc[mine, pollutant] = 50 + 0.001 * np.arange(mine.sum())
     times = pd.date_range(start, periods=readings + 1, freq=step)
-    mine = m[m.outlet_id == outlet]
-    keep = m[~((m.outlet_id == outlet) & m.ts.between(times[0], times[-1]))]
-    template = mine[mine.status == "N"].iloc[0]
+    keep = m[~(mine & m.ts.between(times[0], times[-1]))]
+    template = m[mine].iloc[0]
     rows = pd.DataFrame([template] * len(times)).reset_index(drop=True)
     rows["ts"] = times
     rows["status"] = "N"
