@@ -86,6 +86,24 @@ def test_en01_evidence_names_the_fault_hours(runs):
     assert row.fault_exceed_hours >= 0.5 * row.fault_hours
 
 
+def test_en01_an_hour_is_held_to_the_strictest_permit_in_force(env, runs):
+    """Version 4 compares each hour with its permit period on one row (``permit_limits``). A
+    second permit of the same period with a laxer limit for the same pollutants changes no clue:
+    an hour above the stricter limit still counts. With the lax permit alone, the outlet's fault
+    hours above the limit fall below the threshold."""
+    frame = runs("EN01").frame
+    outlet = frame[frame.main_sign == "faults_on_exceedances"].subject_id.iloc[0]
+    permits = env.tables["permits"]
+    own = permits.outlet_id == outlet
+    lax = permits[own].assign(
+        permit_id=permits.permit_id[own] + "-LAX", limit_value=permits.limit_value[own] * 100
+    )
+    both = kit.run("EN01", env.with_tables(permits=pd.concat([lax, permits]))).frame
+    pd.testing.assert_frame_equal(both, frame)
+    lax_only = kit.run("EN01", env.with_tables(permits=pd.concat([lax, permits[~own]]))).frame
+    assert outlet not in set(lax_only[lax_only.fault_exceed_hours > 0].subject_id)
+
+
 def test_en02_threshold_moves_the_result(env, runs):
     assert "metal_below_3x_monitoring" not in _fp_reasons(runs("EN02"), env)
     assert "cod_not_heavy_metal" not in _fp_reasons(runs("EN02"), env)
@@ -212,47 +230,67 @@ def test_en01_a_normal_hour_without_a_reading_ends_a_frozen_run(env, runs):
     assert set(gapped.subject_id) == set(frame.subject_id) - {outlet}
 
 
-#: EN01 version 3 orders only the outlets that can hold a frozen run (``frozen_candidates``);
-#: without this condition every outlet is ordered, as in version 2.
+#: EN01 version 4 orders only the hours of quiet blocks and their neighbours
+#: (``examined_blocks``); without this condition every normal hour is ordered, as in version 2.
 _EN01_PREFILTER = (
-    "AND EXISTS (SELECT 1 FROM frozen_candidates AS c WHERE c.outlet_id = hours.outlet_id)"
+    "AND EXISTS (SELECT 1 FROM examined_blocks AS e\n"
+    "                  WHERE e.outlet_id = hours.outlet_id AND e.block_no = hours.block_no)"
 )
 
 
 def _planted_run(
-    env, outlet: str, pollutant: str, start: pd.Timestamp, readings: int, step: str
+    env,
+    outlet: str,
+    pollutant: str,
+    start: pd.Timestamp,
+    readings: int,
+    step: str,
+    pause: tuple[int, int],
 ) -> pd.DataFrame:
     """The monitoring table with ``readings`` normal readings of 123.45 of ``pollutant`` from
-    ``start``, ``step`` apart, and one calibration reading in the middle of them (skipped by the
-    rule). The outlet's other readings are all normal, those of ``pollutant`` all differ and it
-    reports no other pollutant, so the planted run is the only one it can have, and every block of
-    its hours holds several readings."""
+    ``start``, ``step`` apart, with calibration readings (skipped by the rule) among them:
+    ``pause = (after, count)`` puts ``count`` of them after the first ``after`` normal ones. The
+    outlet's other readings are all normal, those of ``pollutant`` all differ and it reports no
+    other pollutant, so the planted run is the only one it can have, and every block of its hours
+    holds several readings."""
     m = env.tables["monitoring"].copy()
     pollutants = ["cod", "nh3n", "total_cr", "lead", "so2", "nox"]
     mine = m.outlet_id == outlet
     m.loc[mine, "status"] = "N"
     m.loc[mine, pollutants] = None
     m.loc[mine, pollutant] = 50 + 0.001 * np.arange(mine.sum())
-    times = pd.date_range(start, periods=readings + 1, freq=step)
+    after, count = pause
+    times = pd.date_range(start, periods=readings + count, freq=step)
     keep = m[~(mine & m.ts.between(times[0], times[-1]))]
     template = m[mine].iloc[0]
     rows = pd.DataFrame([template] * len(times)).reset_index(drop=True)
     rows["ts"] = times
     rows["status"] = "N"
-    rows.loc[readings // 2, "status"] = "T"
+    rows.loc[after : after + count - 1, "status"] = "T"
     rows[pollutant] = 123.45
     rows["flow"] = template.flow + range(len(times))  # the flow varies
     return pd.concat([keep, rows.astype(m.dtypes.to_dict())]).reset_index(drop=True)
 
 
-@pytest.mark.parametrize(("min_hours", "step"), [(3, "1h"), (5, "1h"), (24, "1h"), (24, "30min")])
-def test_en01_frozen_run_found_wherever_it_falls(env, min_hours, step):
-    """Version 3 first looks for a block of (min_constant_hours + 1) // 2 hours in which a
-    pollutant holds one value, and orders only the outlets that have one. A run of exactly
-    min_constant_hours readings starting at 05:00, across block boundaries and with a calibration
-    hour inside, is still found; so is one of readings every half hour (more readings in a block
-    than it has hours); one reading fewer is no run. The rule without that first pass gives the
-    same clues."""
+@pytest.mark.parametrize(
+    ("min_hours", "step", "start", "pause"),
+    [
+        (3, "1h", "05:00", (1, 1)),
+        (5, "1h", "05:00", (2, 1)),
+        (24, "1h", "05:00", (12, 1)),
+        (24, "30min", "05:00", (12, 1)),
+        # 6 readings from 18:00, 12 calibration hours (a whole block with no normal hour), 18
+        (24, "1h", "18:00", (6, 12)),
+    ],
+)
+def test_en01_frozen_run_found_wherever_it_falls(env, min_hours, step, start, pause):
+    """Version 4 cuts each outlet's normal hours into blocks of (min_constant_hours + 1) // 2
+    hours and orders only the quiet blocks (a pollutant holds one value) and the block with
+    normal hours just before and after each. A run of exactly min_constant_hours readings is
+    still found: starting at 05:00, across block boundaries, with a calibration hour inside; of
+    readings every half hour (more readings in a block than it has hours: quiet); and one whose
+    first readings are separated from the quiet block by a block without normal hours. One
+    reading fewer is no run. The rule ordering every normal hour gives the same clues."""
     spec = kit.models.get("EN01")
     assert _EN01_PREFILTER in spec.sql
     every_outlet = spec.derive(id="EN01-all", sql=spec.sql.replace(_EN01_PREFILTER, ""))
@@ -264,10 +302,10 @@ def test_en01_frozen_run_found_wherever_it_falls(env, min_hours, step):
     flagged = outlets.outlet_id.isin(before.subject_id)
     quiet = outlets[monitored & ~announced & ~flagged].iloc[0]  # every hour of it is examined
     outlet, pollutant = quiet.outlet_id, "cod" if quiet.medium == "water" else "so2"
-    start = pd.Timestamp("2024-03-04 05:00")
+    start = pd.Timestamp(f"2024-03-04 {start}")
 
     planted = env.with_tables(
-        monitoring=_planted_run(env, outlet, pollutant, start, min_hours, step)
+        monitoring=_planted_run(env, outlet, pollutant, start, min_hours, step, pause)
     )
     found = kit.run(spec, planted, params=params).frame
     assert found.loc[found.subject_id == outlet, "longest_frozen"].tolist() == [min_hours]
@@ -278,6 +316,6 @@ def test_en01_frozen_run_found_wherever_it_falls(env, min_hours, step):
     )
 
     short = env.with_tables(
-        monitoring=_planted_run(env, outlet, pollutant, start, min_hours - 1, step)
+        monitoring=_planted_run(env, outlet, pollutant, start, min_hours - 1, step, pause)
     )
     assert outlet not in set(kit.run(spec, short, params=params).frame.subject_id)
