@@ -293,15 +293,15 @@ def test_en01_frozen_run_found_wherever_it_falls(env, min_hours, step, start, pa
     reading fewer is no run. The rule ordering every normal hour gives the same clues."""
     spec = kit.models.get("EN01")
     assert _EN01_PREFILTER in spec.sql
-    every_outlet = spec.derive(id="EN01-all", sql=spec.sql.replace(_EN01_PREFILTER, ""))
+    every_hour = spec.derive(id="EN01-all", sql=spec.sql.replace(_EN01_PREFILTER, ""))
     params = {"min_constant_hours": min_hours}
     before = kit.run(spec, env, params=params).frame
     outlets = env.tables["outlets"]
     monitored = outlets.outlet_id.isin(env.tables["monitoring"].outlet_id)
     announced = outlets.outlet_id.isin(env.tables["maintenance_notices"].outlet_id)
     flagged = outlets.outlet_id.isin(before.subject_id)
-    quiet = outlets[monitored & ~announced & ~flagged].iloc[0]  # every hour of it is examined
-    outlet, pollutant = quiet.outlet_id, "cod" if quiet.medium == "water" else "so2"
+    clean = outlets[monitored & ~announced & ~flagged].iloc[0]  # no notice, no clue
+    outlet, pollutant = clean.outlet_id, "cod" if clean.medium == "water" else "so2"
     start = pd.Timestamp(f"2024-03-04 {start}")
 
     planted = env.with_tables(
@@ -309,7 +309,7 @@ def test_en01_frozen_run_found_wherever_it_falls(env, min_hours, step, start, pa
     )
     found = kit.run(spec, planted, params=params).frame
     assert found.loc[found.subject_id == outlet, "longest_frozen"].tolist() == [min_hours]
-    reference = kit.run(every_outlet, planted, params=params).frame
+    reference = kit.run(every_hour, planted, params=params).frame
     pd.testing.assert_frame_equal(
         found.drop(columns=["model_id", "clue_id"]),
         reference.drop(columns=["model_id", "clue_id"]),
