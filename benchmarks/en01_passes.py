@@ -31,12 +31,29 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from run import input_columns, scan_floor
 
 POLLUTANTS = ("cod", "nh3n", "total_cr", "lead", "so2", "nox")
+COUNTED = {
+    "group": "blocks",
+    "quiet": "quiet blocks",
+    "order": "hours with a repeat",
+    "EN01": "clues",
+}
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One timed pass: its name, best seconds, and how many rows it counted (``what``)."""
+
+    name: str
+    seconds: float
+    count: int | None
+    what: str
 
 
 def pass_sql(min_constant_hours: int) -> dict[str, str]:
@@ -79,6 +96,38 @@ def best_of(repeat: int, work: Callable[[], Any]) -> tuple[float, Any]:
     return best, result
 
 
+def measure(dataset: Any, engine: Any, repeat: int = 2) -> list[Pass]:
+    """Time EN01's scan floor, the three passes and EN01 itself on ``dataset`` (best of ``repeat``).
+
+    Parameters
+    ----------
+    dataset : kit.datasets.Dataset
+        An environment dataset (the committed sample, or Parquet read in place).
+    engine : kit.engine.duckdb.DuckDBEngine
+        The engine every pass and the rule run on.
+    repeat : int
+        Runs per pass; the fastest counts.
+
+    Returns
+    -------
+    list of Pass
+        ``floor``, ``group``, ``quiet``, ``order`` and ``EN01``, in that order, each with its
+        seconds and what it counted (``None`` for the floor).
+    """
+    import kit
+
+    spec = kit.models.get("EN01")
+    params = spec.resolve_params({})
+    columns = input_columns(spec.render_sql(params), dataset, list(spec.sources))
+    passes = [Pass("floor", scan_floor(engine, dataset, columns, repeat=repeat), None, "")]
+    for name, sql in pass_sql(int(params["min_constant_hours"])).items():
+        seconds, frame = best_of(repeat, lambda sql=sql: engine.query(sql, dataset, ["monitoring"]))
+        passes.append(Pass(name, seconds, int(frame["n"].iloc[0]), COUNTED[name]))
+    seconds, clues = best_of(repeat, lambda: kit.run(spec, dataset, engine=engine))
+    passes.append(Pass("EN01", seconds, len(clues), COUNTED["EN01"]))
+    return passes
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print one line per pass: seconds, ratio to EN01's scan floor, and what it counted."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -96,27 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     from kit.engine.duckdb import DuckDBEngine
 
     dataset = kit.datasets.load(Path(args.data))
-    engine = DuckDBEngine(memory_limit=args.memory_limit)
-    spec = kit.models.get("EN01")
-    params = spec.resolve_params({})
-    columns = input_columns(spec.render_sql(params), dataset, list(spec.sources))
-
-    rows: list[tuple[str, float, str]] = []
-    floor = scan_floor(engine, dataset, columns, repeat=args.repeat)
-    rows.append(("floor", floor, "every column EN01 reads, once"))
-    for name, sql in pass_sql(int(params["min_constant_hours"])).items():
-        seconds, frame = best_of(
-            args.repeat, lambda sql=sql: engine.query(sql, dataset, ["monitoring"])
-        )
-        what = {"group": "blocks", "quiet": "quiet blocks", "order": "hours with a repeat"}[name]
-        rows.append((name, seconds, f"{int(frame['n'].iloc[0]):,} {what}"))
-    seconds, clues = best_of(args.repeat, lambda: kit.run(spec, dataset, engine=engine))
-    rows.append(("EN01", seconds, f"{len(clues):,} clues"))
-
+    passes = measure(dataset, DuckDBEngine(memory_limit=args.memory_limit), args.repeat)
+    floor = max(passes[0].seconds, 1e-3)
     print(f"EN01's passes on {Path(args.data).name} ({dataset.rows('monitoring'):,} hours)")
     print(f"{'pass':<6} {'seconds':>8} {'ratio':>6}  counted")
-    for name, seconds, what in rows:
-        print(f"{name:<6} {seconds:8.2f} {seconds / max(floor, 1e-3):6.1f}  {what}")
+    for p in passes:
+        what = "every column EN01 reads, once" if p.count is None else f"{p.count:,} {p.what}"
+        print(f"{p.name:<6} {p.seconds:8.2f} {p.seconds / floor:6.1f}  {what}")
     return 0
 
 
