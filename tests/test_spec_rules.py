@@ -24,7 +24,7 @@ from kit.models.spec import UNHASHED, final_step, split_sql
 #: match; MI10 counts same-amount purchases by grouping and looks up chronic-disease
 #: certificates for burst purchases only) were made for province scale and give
 #: the same clues as version 1; so do the later versions (EN02, EN06, EN07, MI06, SS04 v2;
-#: EN01, MI01, MI10 v3; MI10, EN01 v4), each listed with its change in ``benchmarks/RESULTS.md``.
+#: EN01, MI01, MI10, SS04 v3; MI10, EN01 v4), each listed with its change in ``benchmarks/RESULTS.md``.
 HASHES = {
     "EN01": "3d84279aad745f2b22d1859dd2a745004df5074613836f2d393f446e3a5cfa95",
     "EN02": "2eb8994efb6fd3dfd451dd32b926ccf8006a31ed4cc0a54aa3abc71390f609e8",
@@ -46,7 +46,7 @@ HASHES = {
     "SS01": "939240828415a9256aecfd6fb9f17a09030209c88e0ecfeea80def0549c7cb52",
     "SS02": "511fa7ceb6b4db7fd65fc80aff9fd747f46119c63cb698faa20d842f74cbf38e",
     "SS03": "c9e27105e75a91d7d1b0605c13ce69888e36501222a8ac280728cefce407e0ae",
-    "SS04": "0e0c276bd3e0d1df6dd7042d175b8b2efbbf3f84ba2dd5580ade5ab6456eacdc",
+    "SS04": "abce6fb90843f4895e9d95055078537c88539240d543f2c972b4f13a0c7eafe1",
     "SS05": "c751d3fc947317231ad4f74bf7eff130b71fc3c710ddb1ea8a03ff9172063100",
 }
 
