@@ -48,7 +48,7 @@ COUNTED = {
 
 @dataclass(frozen=True)
 class Pass:
-    """One timed pass: its name, best seconds, and how many rows it counted (``what``)."""
+    """One timed pass: its name, best seconds, and how many ``what`` it counted (``None``: nothing)."""
 
     name: str
     seconds: float
@@ -112,14 +112,15 @@ def measure(dataset: Any, engine: Any, repeat: int = 2) -> list[Pass]:
     -------
     list of Pass
         ``floor``, ``group``, ``quiet``, ``order`` and ``EN01``, in that order, each with its
-        seconds and what it counted (``None`` for the floor).
+        seconds and what it counted (the floor counts nothing: ``count`` is ``None``).
     """
     import kit
 
     spec = kit.models.get("EN01")
     params = spec.resolve_params({})
     columns = input_columns(spec.render_sql(params), dataset, list(spec.sources))
-    passes = [Pass("floor", scan_floor(engine, dataset, columns, repeat=repeat), None, "")]
+    floor = scan_floor(engine, dataset, columns, repeat=repeat)
+    passes = [Pass("floor", floor, None, "every column EN01 reads, once")]
     for name, sql in pass_sql(int(params["min_constant_hours"])).items():
         seconds, frame = best_of(repeat, lambda sql=sql: engine.query(sql, dataset, ["monitoring"]))
         passes.append(Pass(name, seconds, int(frame["n"].iloc[0]), COUNTED[name]))
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"EN01's passes on {Path(args.data).name} ({dataset.rows('monitoring'):,} hours)")
     print(f"{'pass':<6} {'seconds':>8} {'ratio':>6}  counted")
     for p in passes:
-        what = "every column EN01 reads, once" if p.count is None else f"{p.count:,} {p.what}"
+        what = p.what if p.count is None else f"{p.count:,} {p.what}"
         print(f"{p.name:<6} {p.seconds:8.2f} {p.seconds / floor:6.1f}  {what}")
     return 0
 

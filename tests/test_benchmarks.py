@@ -16,6 +16,7 @@ from types import ModuleType
 
 import pandas as pd
 import pytest
+from pandas.api.typing import DataFrameGroupBy
 
 import kit
 from kit.datasets import datasets_root
@@ -42,12 +43,17 @@ def lines() -> dict[str, list[str]]:
     return {line.split()[0]: line.split() for line in out[2:]}
 
 
+def normal_blocks(hours: pd.DataFrame) -> tuple[pd.DataFrame, DataFrameGroupBy]:
+    """The normal hours in time order, grouped by outlet and block of 12 hours (the default
+    min_constant_hours of 24)."""
+    normal = hours[hours["status"] == "N"].sort_values(["outlet_id", "ts"])
+    block = ((normal["ts"] - pd.Timestamp("2024-01-01")) // pd.Timedelta(hours=1)) // 12
+    return normal, normal.groupby([normal["outlet_id"], block])
+
+
 def expected(hours: pd.DataFrame) -> dict[str, int]:
     """The passes' counts computed in pandas: blocks, quiet blocks, hours with a repeat."""
-    normal = hours[hours["status"] == "N"].sort_values(["outlet_id", "ts"])
-    start = pd.Timestamp("2024-01-01")
-    block = ((normal["ts"] - start) // pd.Timedelta(hours=1)) // 12  # min_constant_hours 24
-    blocks = normal.assign(block_no=block).groupby(["outlet_id", "block_no"])
+    normal, blocks = normal_blocks(hours)
     one_value = blocks[POLLUTANTS].nunique(dropna=True) == 1
     previous = normal.groupby("outlet_id")[POLLUTANTS].shift()
     return {
@@ -80,9 +86,7 @@ def test_a_block_quiet_in_any_one_pollutant_is_counted(passes: ModuleType) -> No
     # that pollutant only: the quiet pass must find all six, whichever pollutant it is
     env = kit.datasets.load("environment")
     hours = env.frame("monitoring")
-    normal = hours[hours["status"] == "N"]
-    block = ((normal["ts"] - pd.Timestamp("2024-01-01")) // pd.Timedelta(hours=1)) // 12
-    groups = normal.groupby([normal["outlet_id"], block])
+    normal, groups = normal_blocks(hours)
     full = groups.size() == 12
     not_quiet = ~(groups[POLLUTANTS].nunique() == 1).any(axis=1)
     planted, used = hours.copy(), set()
