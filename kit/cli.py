@@ -92,6 +92,15 @@ def _parser() -> argparse.ArgumentParser:
     _command(
         md_sub, "show", "show one model's spec", _models_show, ("model", "model id, e.g. SS01")
     )
+    rd = _command(
+        md_sub,
+        "reads",
+        "count how many times a model's rule reads each table (DuckDB's profile)",
+        _models_reads,
+        ("model", "model id (SS04) or path to a model YAML file"),
+    )
+    rd.add_argument("--dataset", default="", help="dataset name or folder (default: the model's)")
+    rd.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
 
     model_help = ("model", "model id (SS01) or path to a model YAML file")
     r = _command(sub, "run", "run a model (or --all) and evaluate its clues", _run)
@@ -294,6 +303,25 @@ def _models_show(args: argparse.Namespace) -> int:
             print(f"  {rule.step}: {rule.en}")
             print(f"  {' ' * len(rule.step)}  {rule.zh}")
     print(f"\nSQL (DuckDB dialect; kit.engine.to_spark_sql gives Spark's):\n{spec.sql}")
+    return 0
+
+
+def _models_reads(args: argparse.Namespace) -> int:
+    import kit
+    from kit.models import ModelSpec
+
+    is_file = args.model.endswith((".yaml", ".yml"))
+    spec = ModelSpec.from_yaml(args.model) if is_file else kit.models.get(args.model)
+    table = kit.models.reads(spec, args.dataset, params=_parse_params(args.param))
+    if args.json:
+        _print_json({"model_id": spec.id, "tables": table.to_dict("records")})
+        return 0
+    print(f"{spec.id} v{spec.version}: reads of each source table (表读取次数), DuckDB's plan")
+    print(f"  {'table':<28} {'rows':>12} {'reads':>6} {'rows passed':>12}")
+    for row in table.itertuples(index=False):
+        flag = "  <- read more than once" if row.reads > 1 else ""
+        flag = "  <- not read: is it a source?" if row.reads == 0 else flag
+        print(f"  {row.table:<28} {row.rows:>12,} {row.reads:>6} {row.rows_passed:>12,}{flag}")
     return 0
 
 

@@ -106,6 +106,11 @@ def typed_select(con: duckdb.DuckDBPyConnection, dataset: Dataset, table: str) -
     else:
         con.register(f"__raw_{table}", src)
         relation = f'"__raw_{table}"'
+    return cast_select(dataset, table, relation)
+
+
+def cast_select(dataset: Dataset, table: str, relation: str) -> str:
+    """``SELECT *`` of ``relation`` with each column of ``table`` cast to its declared SQL type."""
     casts = []
     for fld in dataset.resource(table)["schema"]["fields"]:
         name, sql_type = fld["name"], SQL_TYPES.get(fld.get("type", "string"))

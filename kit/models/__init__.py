@@ -2,6 +2,7 @@
 
 from kit.models.clues import CLUE_COLUMNS, Clues
 from kit.models.library import get, list_models
+from kit.models.reads import reads
 from kit.models.run import run
 from kit.models.spec import ModelSpec, Param
 from kit.models.suite import floor_failures, run_suite
@@ -14,6 +15,7 @@ __all__ = [
     "floor_failures",
     "get",
     "list_models",
+    "reads",
     "run",
     "run_suite",
 ]

@@ -58,15 +58,7 @@ def run(
     >>> list(clues.frame.columns[:4])
     ['model_id', 'clue_id', 'subject_type', 'subject_id']
     """
-    spec = get(spec) if isinstance(spec, str) else spec
-    if not isinstance(dataset, Dataset):
-        dataset = load_dataset(dataset or spec.dataset)
-    missing = [t for t in spec.sources if t not in dataset.tables]
-    if missing:
-        raise SpecError(
-            f"{spec.id} reads table(s) {', '.join(missing)}, which dataset {dataset.name!r} "
-            f"does not have (it has {', '.join(dataset.tables)}). Fix: use a dataset with them."
-        )
+    spec, dataset = model_inputs(spec, dataset)
     values = spec.resolve_params(params)
     eng = get_engine(engine)
     started = time.perf_counter()
@@ -107,6 +99,21 @@ def run(
     if external:
         info["engine_sources"] = external
     return Clues(frame=frame, info=info)
+
+
+def model_inputs(spec: ModelSpec | str, dataset: Dataset | str = "") -> tuple[ModelSpec, Dataset]:
+    """The spec (a library id is looked up) and the dataset (by default the model's own), checked
+    to hold every table the model reads."""
+    spec = get(spec) if isinstance(spec, str) else spec
+    if not isinstance(dataset, Dataset):
+        dataset = load_dataset(dataset or spec.dataset)
+    missing = [t for t in spec.sources if t not in dataset.tables]
+    if missing:
+        raise SpecError(
+            f"{spec.id} reads table(s) {', '.join(missing)}, which dataset {dataset.name!r} "
+            f"does not have (it has {', '.join(dataset.tables)}). Fix: use a dataset with them."
+        )
+    return spec, dataset
 
 
 def shape_clues(raw: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
