@@ -21,12 +21,8 @@ from kit.models import list_models
 
 # Tables a library rule reads more than once (every other source is read exactly once).
 REREADS = {
-    # the monthly and the arrears payments are two filtered reads of the payments
-    "SS03": {"pension_payments": 2},
     # the companies with a member as legal representative, and every company's closing date
     "SS04": {"companies": 2},
-    # paid months per person, and each payment with its contribution spells (both tables twice)
-    "SS05": {"unemployment_payments": 2, "contributions": 2},
     # settlements and, apart, the refunds that net them (is_refund, refund_of: a narrow read)
     "MI01": {"settlements": 2},
     "MI05": {"settlements": 2},
