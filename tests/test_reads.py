@@ -25,12 +25,13 @@ REREADS = {
     "SS04": {"companies": 2},
     # settlements and, apart, the refunds that net them (is_refund, refund_of: a narrow read)
     "MI01": {"settlements": 2},
-    "MI05": {"settlements": 2},
     "MI07": {"settlements": 2},
     "MI08": {"settlements": 2, "institutions": 2},
     "MI09": {"settlements": 2},
     "MI10": {"settlements": 2, "institutions": 3},
-    # institutions: small reference table joined in two steps
+    # the inpatient bills with their refunds (four columns), and the stays' own columns
+    "MI05": {"settlements": 2},
+    # institutions (MI08, MI10 too): a small reference table joined in two or three steps
     "MI03": {"institutions": 2},
     "MI06": {"institutions": 2},
     # the hours are read per sign, each read filtered (normal hours twice: the quiet blocks, then

@@ -81,7 +81,7 @@ def table_reads(
     except duckdb.Error as exc:
         raise EngineError(f"DuckDB could not start with {engine!r}: {exc}") from exc
     try:
-        owners = {}
+        owners: dict[str, str] = {}
         for table in tables:
             owners.update(_register(con, dataset, table))
         con.execute("SET enable_profiling = 'no_output'")
