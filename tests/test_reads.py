@@ -163,3 +163,17 @@ def test_kit_models_reads_prints_each_table_and_flags_rereads(capsys) -> None:
 def test_reads_refuses_a_dataset_without_the_models_tables() -> None:
     with pytest.raises(SpecError, match="SS04 reads table.*Fix: use a dataset with them"):
         kit.models.reads("SS04", "environment")
+
+
+def test_a_declared_source_the_rule_never_reads_is_flagged(tmp_path, capsys) -> None:
+    from kit.cli import main
+
+    text = kit.models.get("SS05").path.read_text(encoding="utf-8")
+    old = "sources: [unemployment_payments, contributions, persons]"
+    assert old in text
+    yaml_file = tmp_path / "SS05.yaml"
+    yaml_file.write_text(text.replace(old, old[:-1] + ", deaths]"), encoding="utf-8")
+    assert main(["models", "reads", str(yaml_file)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1].split()[:4] == ["deaths", "401", "0", "0"]
+    assert out[-1].endswith("<- not read: is it a source?")
