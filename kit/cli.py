@@ -308,10 +308,9 @@ def _models_show(args: argparse.Namespace) -> int:
 
 def _models_reads(args: argparse.Namespace) -> int:
     import kit
-    from kit.models import ModelSpec
+    from kit.models.library import spec_from
 
-    is_file = args.model.endswith((".yaml", ".yml"))
-    spec = ModelSpec.from_yaml(args.model) if is_file else kit.models.get(args.model)
+    spec = spec_from(args.model)
     table = kit.models.reads(spec, args.dataset, params=_parse_params(args.param))
     if args.json:
         _print_json({"model_id": spec.id, "tables": table.to_dict("records")})
@@ -337,14 +336,13 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 
 def _run(args: argparse.Namespace) -> int:
     import kit
-    from kit.models import ModelSpec
+    from kit.models.library import spec_from
 
     if args.all == bool(args.model):
         raise KitError("Give one model (e.g. kit run SS01) or --all, not both and not neither.")
     if args.all:
         return _run_all(args)
-    is_file = args.model.endswith((".yaml", ".yml"))
-    spec = ModelSpec.from_yaml(args.model) if is_file else kit.models.get(args.model)
+    spec = spec_from(args.model)
     dataset = kit.datasets.load(args.dataset or spec.dataset)
     clues = kit.run(spec, dataset, params=_parse_params(args.param), engine=args.engine)
     ev = kit.evaluate(clues, dataset.truth, args.capacity) if dataset.truth is not None else None

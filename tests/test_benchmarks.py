@@ -77,11 +77,15 @@ def test_the_passes_count_what_they_say(lines: dict[str, list[str]]) -> None:
     assert lines["EN01"][3:] == [f"{len(clues):,}", "clues"]
 
 
+def script_module(monkeypatch: pytest.MonkeyPatch, name: str) -> ModuleType:
+    """A script of ``benchmarks/`` as a module (the scripts import each other from there)."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    return importlib.import_module(name)
+
+
 @pytest.fixture
 def passes(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """The script as a module (it imports ``run`` from its own folder)."""
-    monkeypatch.syspath_prepend(str(SCRIPT.parent))
-    return importlib.import_module("en01_passes")
+    return script_module(monkeypatch, "en01_passes")
 
 
 def test_a_block_quiet_in_any_one_pollutant_is_counted(passes: ModuleType) -> None:
@@ -169,9 +173,7 @@ def test_the_scan_floor_reads_exactly_the_columns_the_rule_reads(county_run) -> 
 
 @pytest.fixture
 def harness(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """``benchmarks/run.py`` as a module."""
-    monkeypatch.syspath_prepend(str(RUN.parent))
-    return importlib.import_module("run")
+    return script_module(monkeypatch, "run")
 
 
 def test_input_columns_follow_ctes_and_aliases(harness: ModuleType) -> None:

@@ -122,17 +122,10 @@ def _add_unit(args: argparse.Namespace) -> int:
     return _out(args, {"unit_id": unit_id, "name": args.name}, f"unit {args.name} (id {unit_id})")
 
 
-def _spec(model: str) -> Any:
-    import kit
-    from kit.models import ModelSpec
-
-    if model.endswith((".yaml", ".yml")):
-        return ModelSpec.from_yaml(model)
-    return kit.models.get(model)
-
-
 def _register(args: argparse.Namespace) -> int:
-    spec = _spec(args.model)
+    from kit.models.library import spec_from
+
+    spec = spec_from(args.model)
     res = _ledger(args).register_model(spec, unit=args.unit, builders=args.builders,
                                        status=args.status)  # fmt: skip
     state = "registered" if res["created"] else "already registered"
@@ -148,10 +141,11 @@ def _set_status(args: argparse.Namespace) -> int:
 def _apply(args: argparse.Namespace) -> int:
     import kit
     from kit.cli import _parse_params
+    from kit.models.library import spec_from
 
     led = _ledger(args)
     led._ready()  # fail before the (longer) model run
-    spec = _spec(args.model)
+    spec = spec_from(args.model)
     dataset = kit.datasets.load(args.dataset or spec.dataset)
     clues = kit.run(spec, dataset, params=_parse_params(args.param))
     date = args.date or dt.date.today().isoformat()

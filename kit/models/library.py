@@ -27,6 +27,13 @@ def get(model_id: str) -> ModelSpec:
     return specs[key]
 
 
+def spec_from(model: str) -> ModelSpec:
+    """The model a command-line argument names: a library id (``"SS01"``) or a YAML file."""
+    if model.endswith((".yaml", ".yml")):
+        return ModelSpec.from_yaml(model)
+    return get(model)
+
+
 def list_models() -> list[ModelSpec]:
     """Every library model in catalogue order: field (SS, MI, EN), then id."""
     return list(_load_all().values())
