@@ -27,33 +27,18 @@ at most 3. The figures are in ``benchmarks/RESULTS.md`` ("What a frozen-readings
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from run import input_columns, scan_floor
+from timing import Pass, cli, measure_rule, report
 
 POLLUTANTS = ("cod", "nh3n", "total_cr", "lead", "so2", "nox")
 COUNTED = {
     "group": "blocks",
     "quiet": "quiet blocks",
     "order": "hours with a repeat",
-    "EN01": "clues",
 }
-
-
-@dataclass(frozen=True)
-class Pass:
-    """One timed pass: its name, best seconds, and how many ``what`` it counted (``None``: nothing)."""
-
-    name: str
-    seconds: float
-    count: int | None
-    what: str
 
 
 def pass_sql(min_constant_hours: int) -> dict[str, str]:
@@ -86,73 +71,20 @@ def pass_sql(min_constant_hours: int) -> dict[str, str]:
     }
 
 
-def best_of(repeat: int, work: Callable[[], Any]) -> tuple[float, Any]:
-    """Seconds of the fastest of ``repeat`` calls of ``work``, and what the last call returned."""
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - started)
-    return best, result
-
-
 def measure(dataset: Any, engine: Any, repeat: int = 2) -> list[Pass]:
-    """Time EN01's scan floor, the three passes and EN01 itself on ``dataset`` (best of ``repeat``).
-
-    Parameters
-    ----------
-    dataset : kit.datasets.Dataset
-        An environment dataset (the committed sample, or Parquet read in place).
-    engine : kit.engine.duckdb.DuckDBEngine
-        The engine every pass and the rule run on.
-    repeat : int
-        Runs per pass; the fastest counts.
-
-    Returns
-    -------
-    list of Pass
-        ``floor``, ``group``, ``quiet``, ``order`` and ``EN01``, in that order, each with its
-        seconds and what it counted (the floor counts nothing: ``count`` is ``None``).
-    """
-    import kit
-
-    spec = kit.models.get("EN01")
-    params = spec.resolve_params({})
-    columns = input_columns(spec.render_sql(params), dataset, list(spec.sources))
-    floor = scan_floor(engine, dataset, columns, repeat=repeat)
-    passes = [Pass("floor", floor, None, "every column EN01 reads, once")]
-    for name, sql in pass_sql(int(params["min_constant_hours"])).items():
-        seconds, frame = best_of(repeat, lambda sql=sql: engine.query(sql, dataset, ["monitoring"]))
-        passes.append(Pass(name, seconds, int(frame["n"].iloc[0]), COUNTED[name]))
-    seconds, clues = best_of(repeat, lambda: kit.run(spec, dataset, engine=engine))
-    passes.append(Pass("EN01", seconds, len(clues), COUNTED["EN01"]))
-    return passes
+    """EN01's scan floor, ``group``, ``quiet``, ``order`` and EN01 on ``dataset`` (best of
+    ``repeat``; see :func:`timing.measure_rule`)."""
+    return measure_rule(
+        "EN01", dataset, engine, repeat, lambda p: pass_sql(int(p["min_constant_hours"])), COUNTED
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print one line per pass: seconds, ratio to EN01's scan floor, and what it counted."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", required=True, help="an environment Data Package folder")
-    parser.add_argument("--memory-limit", default="16GB", help="DuckDB memory_limit")
-    parser.add_argument("--repeat", type=int, default=2, help="runs per pass (best counts)")
-    args = parser.parse_args(argv)
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
-
-    import warnings
-
-    warnings.simplefilter("ignore")
-    import kit
-    from kit.engine.duckdb import DuckDBEngine
-
-    dataset = kit.datasets.load(Path(args.data))
-    passes = measure(dataset, DuckDBEngine(memory_limit=args.memory_limit), args.repeat)
-    floor = max(passes[0].seconds, 1e-3)
-    print(f"EN01's passes on {Path(args.data).name} ({dataset.rows('monitoring'):,} hours)")
-    print(f"{'pass':<6} {'seconds':>8} {'ratio':>6}  counted")
-    for p in passes:
-        what = p.what if p.count is None else f"{p.count:,} {p.what}"
-        print(f"{p.name:<6} {p.seconds:8.2f} {p.seconds / floor:6.1f}  {what}")
+    args, dataset, engine = cli(__doc__, "an environment Data Package folder", 2, argv)
+    hours = dataset.rows("monitoring")
+    title = f"EN01's passes on {Path(args.data).name} ({hours:,} hours)"
+    report(title, measure(dataset, engine, args.repeat), decimals=2)
     return 0
 
 

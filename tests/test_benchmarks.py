@@ -3,7 +3,9 @@
 ``benchmarks/en01_passes.py`` times passes at province scale; here it runs once on the committed
 sample, and its counts are checked against the same figures computed with pandas, on the sample
 and on a copy with a block made quiet in each pollutant in turn, so a pass that silently measured
-less work (a dropped filter, a pollutant left out) would fail. ``benchmarks/run.py`` runs two
+less work (a dropped filter, a pollutant left out) would fail; ``benchmarks/core_passes.py`` (MI06
+and SS04) the same way, with a hospital's beds removed and with shareholders left out.
+``benchmarks/run.py`` runs two
 rules at county scale (the sample's world, generated as Parquet): clue counts, rows read, the
 ratio to the scan floor and the floor's columns are checked, never the seconds themselves.
 """
@@ -188,3 +190,105 @@ def test_input_columns_follow_ctes_and_aliases(harness: ModuleType) -> None:
         "persons": ["id_number", "name"],
         "custody": [],
     }
+
+
+# --- benchmarks/core_passes.py: the work MI06 and SS04 cannot avoid -------------------------
+
+CORE = ROOT / "benchmarks" / "core_passes.py"
+
+
+def core_lines(model: str, field: str) -> dict[str, list[str]]:
+    proc = subprocess.run(
+        [sys.executable, str(CORE), "--model", model, "--data", str(datasets_root() / field),
+         "--repeat", "1"],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.splitlines()
+    assert out[0] == f"{model}'s core passes on {field}"
+    assert out[1].split() == ["pass", "seconds", "ratio", "counted"]
+    return {line.split()[0]: line.split() for line in out[2:]}
+
+
+def hospital_months(census: pd.DataFrame) -> int:
+    return census.groupby([census["institution_id"], census["date"].dt.to_period("M")]).ngroups
+
+
+def members_in_registers(ss: kit.datasets.Dataset, shareholders: bool = True) -> int:
+    """Register rows naming a roster member, counted in pandas with SS04's default filters."""
+    members = set(ss.frame("allowance_members")["id_number"])
+    cars = ss.frame("vehicles").query("vehicle_type == 'car' and purchase_price >= 50000")
+    named = [
+        cars["owner_id_number"],
+        ss.frame("companies")["legal_rep_id_number"],
+        ss.frame("public_employees")["id_number"],
+        ss.frame("deaths")["id_number"],
+    ]
+    if shareholders:
+        named.append(ss.frame("company_shareholders")["shareholder_id_number"])
+    counts = [int(column.isin(members).sum()) for column in named]
+    assert min(counts) > 0  # each register adds rows, so leaving one out changes the total
+    return sum(counts)
+
+
+def test_mi06_core_passes_count_what_they_say() -> None:
+    lines = core_lines("MI06", "medical_insurance")
+    assert list(lines) == ["floor", "months", "beds", "query", "MI06"]
+    assert lines["floor"][2] == "1.0"
+    months = hospital_months(kit.datasets.load("medical_insurance").frame("inpatient_census"))
+    assert lines["months"][3:] == [f"{months:,}", "hospital-months"]
+    assert lines["beds"][3:] == [f"{months:,}", "hospital-months", "with", "beds"]
+    clues = kit.run("MI06", "medical_insurance")
+    assert lines["query"][3:] == [f"{len(clues):,}", "rows"]
+    assert lines["MI06"][3:] == [f"{len(clues):,}", "clues"]
+
+
+def test_ss04_core_passes_count_what_they_say() -> None:
+    lines = core_lines("SS04", "social_security")
+    assert list(lines) == ["floor", "roster", "query", "SS04"]
+    ss = kit.datasets.load("social_security")
+    want = members_in_registers(ss)
+    assert lines["roster"][3:] == [f"{want:,}", "register", "rows", "naming", "a", "member"]
+    clues = kit.run("SS04", "social_security", params={"use_linkage": False})
+    assert lines["SS04"][3:] == [f"{len(clues):,}", "clues"]
+
+
+@pytest.fixture
+def core(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    return script_module(monkeypatch, "core_passes")
+
+
+def test_the_beds_pass_joins_each_day_to_the_agreement_beds(core: ModuleType) -> None:
+    # a hospital without agreement beds drops out of the beds pass, not out of the months pass
+    mi = kit.datasets.load("medical_insurance")
+    census, institutions = mi.frame("inpatient_census"), mi.frame("institutions").copy()
+    busiest = census["institution_id"].value_counts().index[0]
+    institutions.loc[institutions["institution_id"] == busiest, "registered_beds"] = None
+    counted = {
+        p.name: p.count
+        for p in core.measure("MI06", mi.with_tables(institutions=institutions), DuckDBEngine(), 1)
+    }
+    everyone = hospital_months(census)
+    theirs = hospital_months(census[census["institution_id"] == busiest])
+    assert theirs > 0
+    assert counted["months"] == everyone
+    assert counted["beds"] == everyone - theirs
+
+
+def test_the_roster_pass_follows_the_rules_parameters(core: ModuleType) -> None:
+    ss = kit.datasets.load("social_security")
+    spec = kit.models.get("SS04")
+    sql = core.core_sql("SS04", spec.resolve_params({"include_shareholders": False}))["roster"]
+    frame = DuckDBEngine().query(sql, ss, list(spec.sources))
+    assert int(frame["n"].iloc[0]) == members_in_registers(ss, shareholders=False)
+
+
+def test_a_rule_without_core_passes_is_refused(core: ModuleType) -> None:
+    with pytest.raises(ValueError, match="no core passes for 'EN01': choose one of MI06, SS04"):
+        core.core_sql("EN01", {})
+    proc = subprocess.run(
+        [sys.executable, str(CORE), "--model", "EN01", "--data", "datasets/environment"],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "invalid choice: 'EN01'" in proc.stderr
