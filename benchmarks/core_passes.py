@@ -103,9 +103,9 @@ def core_sql(model: str, params: dict[str, Any]) -> dict[str, str]:
 def measure(model: str, dataset: Any, engine: Any, repeat: int = 2) -> list[Pass]:
     """The scan floor, core passes, query and rule of ``model`` (``MI06`` or ``SS04``) on
     ``dataset`` (best of ``repeat``; see :func:`timing.measure_rule`); SS04 without linkage."""
-    given = {"use_linkage": False} if model == "SS04" else {}
-    core = partial(core_sql, model)
-    return measure_rule(model, dataset, engine, repeat, core, COUNTED, given, query=True)
+    return measure_rule(
+        model, dataset, engine, repeat, partial(core_sql, model), COUNTED, query=True
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

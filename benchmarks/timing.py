@@ -44,10 +44,12 @@ def measure_rule(
     repeat: int,
     passes: Callable[[dict[str, Any]], dict[str, str]],
     counted: dict[str, str],
-    given: dict[str, Any] | None = None,
     query: bool = False,
 ) -> list[Pass]:
     """Time a rule's scan floor, passes of SQL, (its query) and the rule itself, in one process.
+
+    A rule with record linkage runs with ``use_linkage=false``, as ``run.py --no-linkage``
+    runs it: linkage is measured on its own.
 
     Parameters
     ----------
@@ -64,8 +66,6 @@ def measure_rule(
         row with a count ``n``.
     counted : dict
         What each pass counts, by name (``"query"``: what the rule's query returns).
-    given : dict, optional
-        Parameters given to the rule (the rest take their defaults).
     query : bool
         Also time the rule's SQL alone, returned as a DataFrame (no clue shaping).
 
@@ -78,7 +78,8 @@ def measure_rule(
     import kit
 
     spec = kit.models.get(model)
-    params = spec.resolve_params(given or {})
+    given = {"use_linkage": False} if "use_linkage" in spec.params else {}
+    params = spec.resolve_params(given)
     sql = spec.render_sql(params)
     tables = list(spec.sources)
     floor = scan_floor(engine, dataset, input_columns(sql, dataset, tables), repeat=repeat)
